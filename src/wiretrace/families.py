@@ -1,0 +1,290 @@
+"""Story families and their derivation graphs, from verified pair comparisons (pure).
+
+A family is one story. Inside it, derivation edges (verbatim, excerpt, condensed,
+paraphrase, update) form trees: each derivative points at the version it most
+likely came from. Independent coverage of the same event joins the family through
+an ``independent`` edge between two derivation trees but is never a derivative.
+
+How the graph is drawn, and why:
+- Every verified comparison votes on which of its two articles came first (its
+  direction confidence). Articles are ranked by their net votes, then by
+  publication time, then by id; a derivative may only point at an article ranked
+  before it, so the graph is acyclic by construction and does not depend on input
+  order.
+- A derivative's parent is the earlier-ranked neighbour it resembles most: a copy
+  of a copy shares the intermediate's edits and cuts, so it scores higher with the
+  intermediate than with the original.
+- Exact duplicates (same body text) are grouped and counted; the first-ranked copy
+  stands for the group.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from wiretrace.models import Comparison, Relation
+
+
+@dataclass(frozen=True, slots=True)
+class MemberInfo:
+    """What the family stage needs to know of one article."""
+
+    id: str
+    published_at: datetime | None
+    body_hash: str  # hash of the normalised body text: equal hashes are exact duplicates
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A derivation link chosen for the graph (the comparison may need re-orienting)."""
+
+    source: str
+    derivative: str
+    comparison: Comparison
+
+    @property
+    def oriented(self) -> bool:
+        """True when the stored comparison already reads source -> derivative."""
+        return self.comparison.source == self.source
+
+
+@dataclass(frozen=True, slots=True)
+class FamilyPlan:
+    """A family before its edges are filled: members, origin, links and duplicate groups."""
+
+    id: str
+    origin: str
+    members: tuple[str, ...]
+    links: tuple[Link, ...]
+    independent_links: tuple[Link, ...]
+    duplicate_groups: tuple[tuple[str, ...], ...]
+
+
+def family_id(origin: str) -> str:
+    """Return the stable id of the family whose origin is ``origin``."""
+    return "F-" + hashlib.sha256(origin.encode("utf-8")).hexdigest()[:12]
+
+
+class _UnionFind:
+    def __init__(self, keys: Iterable[str]) -> None:
+        self.parent = {k: k for k in keys}
+
+    def find(self, key: str) -> str:
+        root = key
+        while self.parent[root] != root:
+            root = self.parent[root]
+        while self.parent[key] != root:
+            self.parent[key], key = root, self.parent[key]
+        return root
+
+    def union(self, a: str, b: str) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            # the smaller id becomes the root so that results never depend on call order
+            low, high = sorted((ra, rb))
+            self.parent[high] = low
+
+    def groups(self) -> list[tuple[str, ...]]:
+        by_root: dict[str, list[str]] = defaultdict(list)
+        for key in self.parent:
+            by_root[self.find(key)].append(key)
+        return sorted(tuple(sorted(g)) for g in by_root.values())
+
+
+def _time_key(info: MemberInfo) -> tuple[int, float]:
+    if info.published_at is None:
+        return (1, 0.0)
+    return (0, info.published_at.timestamp())
+
+
+def _rank(
+    members: Sequence[str],
+    comparisons: Sequence[Comparison],
+    info: Mapping[str, MemberInfo],
+) -> list[str]:
+    """Order members from most to least original by their net direction votes."""
+    votes: dict[str, float] = dict.fromkeys(members, 0.0)
+    for c in comparisons:
+        weight = c.direction_confidence - 0.5
+        votes[c.source] += weight
+        votes[c.derivative] -= weight
+    return sorted(members, key=lambda m: (-round(votes[m], 6), _time_key(info[m]), m))
+
+
+def _representatives(
+    members: Sequence[str], info: Mapping[str, MemberInfo], order: Sequence[str]
+) -> tuple[dict[str, str], list[tuple[str, ...]]]:
+    """Map each member to the first-ranked copy of its exact-duplicate group."""
+    position = {m: i for i, m in enumerate(order)}
+    by_hash: dict[str, list[str]] = defaultdict(list)
+    for m in members:
+        by_hash[info[m].body_hash].append(m)
+    representative: dict[str, str] = {}
+    groups: list[tuple[str, ...]] = []
+    for copies in by_hash.values():
+        copies.sort(key=lambda m: position[m])
+        for m in copies:
+            representative[m] = copies[0]
+        if len(copies) > 1:
+            groups.append(tuple(copies))
+    return representative, sorted(groups)
+
+
+def _strength(c: Comparison) -> float:
+    """How much of both texts the comparison aligned, and how well: the closer copy wins."""
+    pairs = c.alignment.pairs
+    mean_score = sum(p.score for p in pairs) / len(pairs) if pairs else 0.0
+    return c.alignment.coverage_source + c.alignment.coverage_derivative + 0.5 * mean_score
+
+
+def _pair_key(a: str, b: str) -> tuple[str, str]:
+    return (a, b) if a < b else (b, a)
+
+
+def plan_families(
+    infos: Sequence[MemberInfo], comparisons: Sequence[Comparison]
+) -> list[FamilyPlan]:
+    """Group articles into families and draw each family's derivation graph.
+
+    Args:
+        infos: every article to place (each ends up in exactly one family).
+        comparisons: verified comparisons; unrelated ones are ignored.
+
+    Returns:
+        Families sorted by id; singletons included.
+    """
+    info = {i.id: i for i in infos}
+    derivations = [
+        c
+        for c in comparisons
+        if c.relation.is_derivation and c.source in info and c.derivative in info
+    ]
+    independents = [
+        c
+        for c in comparisons
+        if c.relation is Relation.INDEPENDENT and c.source in info and c.derivative in info
+    ]
+    trees = _UnionFind(info)
+    for c in derivations:
+        trees.union(c.source, c.derivative)
+    stories = _UnionFind(info)
+    for c in derivations + independents:
+        stories.union(c.source, c.derivative)
+
+    by_pair = {_pair_key(c.source, c.derivative): c for c in derivations}
+    plans: list[FamilyPlan] = []
+    for story in stories.groups():
+        story_derivations = [c for c in derivations if c.source in story]
+        tree_groups = sorted({trees.find(m) for m in story})
+        roots: list[str] = []
+        links: list[Link] = []
+        duplicates: list[tuple[str, ...]] = []
+        for tree_root in tree_groups:
+            tree = sorted(m for m in story if trees.find(m) == tree_root)
+            tree_comparisons = [c for c in story_derivations if c.source in tree]
+            order = _rank(tree, tree_comparisons, info)
+            tree_links, groups = _tree_links(order, by_pair, info)
+            roots.append(order[0])
+            links.extend(tree_links)
+            duplicates.extend(groups)
+        origin = _family_origin(roots, links, info)
+        independent_links = _connect_trees(story, trees, independents, origin)
+        plans.append(
+            FamilyPlan(
+                id=family_id(origin),
+                origin=origin,
+                members=tuple(story),
+                links=tuple(sorted(links, key=lambda k: (k.source, k.derivative))),
+                independent_links=independent_links,
+                duplicate_groups=tuple(sorted(duplicates)),
+            )
+        )
+    return sorted(plans, key=lambda p: p.id)
+
+
+def _tree_links(
+    order: Sequence[str],
+    by_pair: Mapping[tuple[str, str], Comparison],
+    info: Mapping[str, MemberInfo],
+) -> tuple[list[Link], list[tuple[str, ...]]]:
+    """Pick each member's parent among earlier-ranked members of its derivation tree."""
+    representative, groups = _representatives(order, info, order)
+    links: list[Link] = []
+    for position, member in enumerate(order[1:], start=1):
+        best: Comparison | None = None
+        best_parent = ""
+        earlier = order[:position]
+        if representative[member] != member:
+            # an exact copy derives from the first copy of its group
+            parent = representative[member]
+            found = by_pair.get(_pair_key(parent, member))
+            if found is not None:
+                links.append(Link(parent, member, found))
+                continue
+        for parent in earlier:
+            if representative[parent] != parent:
+                continue  # later duplicates never parent anything: their group's first copy does
+            candidate = by_pair.get(_pair_key(parent, member))
+            if candidate is None:
+                continue
+            if best is None or _strength(candidate) > _strength(best):
+                best, best_parent = candidate, parent
+        if best is None:
+            # connected only through later members: take the strongest edge to any earlier one
+            for parent in earlier:
+                candidate = by_pair.get(_pair_key(parent, member))
+                if candidate is not None and (
+                    best is None or _strength(candidate) > _strength(best)
+                ):
+                    best, best_parent = candidate, parent
+        if best is not None:
+            links.append(Link(best_parent, member, best))
+    return links, groups
+
+
+def _family_origin(
+    roots: Sequence[str], links: Sequence[Link], info: Mapping[str, MemberInfo]
+) -> str:
+    """The origin is the root of the largest derivation tree; time, then id, break ties."""
+    size: dict[str, int] = dict.fromkeys(roots, 1)
+    parent_of = {k.derivative: k.source for k in links}
+    for member in parent_of:
+        node = member
+        seen = set()
+        while node in parent_of and node not in seen:
+            seen.add(node)
+            node = parent_of[node]
+        if node in size:
+            size[node] += 1
+    return min(roots, key=lambda r: (-size[r], _time_key(info[r]), r))
+
+
+def _connect_trees(
+    story: Sequence[str],
+    trees: _UnionFind,
+    independents: Sequence[Comparison],
+    origin: str,
+) -> tuple[Link, ...]:
+    """Link derivation trees of one story by their strongest independent comparisons."""
+    joined = _UnionFind({trees.find(m) for m in story})
+    chosen: list[Link] = []
+    members = set(story)
+    ranked = sorted(
+        (c for c in independents if c.source in members),
+        key=lambda c: (-c.confidence, c.source, c.derivative),
+    )
+    for c in ranked:
+        ta, tb = trees.find(c.source), trees.find(c.derivative)
+        if joined.find(ta) == joined.find(tb):
+            continue
+        joined.union(ta, tb)
+        # the side in the origin's tree (or the earlier id) reads as the source
+        if trees.find(c.derivative) == trees.find(origin):
+            chosen.append(Link(c.derivative, c.source, c))
+        else:
+            chosen.append(Link(c.source, c.derivative, c))
+    return tuple(sorted(chosen, key=lambda k: (k.source, k.derivative)))

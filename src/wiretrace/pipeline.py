@@ -1,0 +1,337 @@
+"""The service facade: every driver (CLI, API, web, Spark) calls these methods.
+
+The service runs the pure stages in order over what the store holds:
+ingest -> prepare -> candidate features -> propose -> verify (compare) -> families.
+Work is incremental: features are kept per (article, content hash) and verified
+pairs per (both content hashes), so analysing after an ingest only computes what
+the new or changed articles need.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from wiretrace.candidates import CandidateFeatures, CandidateIndex, features, propose
+from wiretrace.config import Settings
+from wiretrace.embed import Encoder, Matrix, get_encoder
+from wiretrace.errors import InputError, NotFoundError
+from wiretrace.families import FamilyPlan, Link, MemberInfo, plan_families
+from wiretrace.ingest import read_inputs
+from wiretrace.models import Article, Candidate, Comparison, Document, Edge, Family, Relation
+from wiretrace.relation import comparison_from_dict, comparison_to_dict, compare
+from wiretrace.store import Store
+from wiretrace.text import prepare
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[str, int, int], None]
+"""Called as progress(stage, done, total) while long work runs."""
+
+VERSION_SEPARATOR = "@v"
+
+
+def _no_progress(stage: str, done: int, total: int) -> None:
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class IngestReport:
+    """What an ingest did: counts, and every input that was turned away (with where)."""
+
+    read: int
+    added: int
+    unchanged: int
+    new_versions: int
+    rejected: tuple[InputError, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class AnalysisReport:
+    """What an analysis computed and found."""
+
+    articles: int
+    featured: int  # articles whose features were computed in this run
+    candidates: int
+    verified: int  # candidate pairs compared in this run (the rest came from the store)
+    families: tuple[Family, ...] = field(default=())
+
+
+@dataclass(frozen=True, slots=True)
+class CheckResult:
+    """An unstored article's matches: each verified comparison with the stored side's family."""
+
+    article: Article
+    matches: tuple[tuple[Comparison, str | None], ...]
+
+    @property
+    def best(self) -> tuple[Comparison, str | None] | None:
+        return self.matches[0] if self.matches else None
+
+
+class LazyEncoder:
+    """Loads the sentence model on first use, so lexical-only work never pays for it."""
+
+    def __init__(self, settings: Settings) -> None:
+        self._settings = settings
+        self._inner: Encoder | None = None
+        self.name = settings.embed.model
+
+    def encode(self, sentences: Sequence[str]) -> Matrix:
+        if self._inner is None:
+            self._inner = get_encoder(self._settings.embed)
+            self.name = self._inner.name
+        return self._inner.encode(sentences)
+
+
+def _body_hash(doc: Document) -> str:
+    return hashlib.sha256(doc.body_text.lower().encode("utf-8")).hexdigest()
+
+
+class Service:
+    """One facade over the stages and the store."""
+
+    def __init__(
+        self, settings: Settings, store: Store | None = None, encoder: Encoder | None = None
+    ) -> None:
+        self.settings = settings
+        self.store = store if store is not None else Store(settings.store.url)
+        self.encoder: Encoder = encoder if encoder is not None else LazyEncoder(settings)
+
+    def close(self) -> None:
+        self.store.close()
+
+    def __enter__(self) -> Service:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- ingest -------------------------------------------------------------------
+
+    def ingest(
+        self, paths: Sequence[Path], progress: Progress = _no_progress, batch_size: int = 2000
+    ) -> IngestReport:
+        """Read files and folders into the store; bad inputs are reported, the rest goes in."""
+        rejected: list[InputError] = []
+        batch: list[Article] = []
+        read = added = unchanged = new_versions = 0
+
+        def flush() -> None:
+            nonlocal added, unchanged, new_versions
+            if batch:
+                result = self.store.put_articles(batch)
+                added += result.added
+                unchanged += result.unchanged
+                new_versions += result.new_versions
+                batch.clear()
+
+        for item in read_inputs(paths, max_chars=self.settings.text.max_chars):
+            if isinstance(item, InputError):
+                rejected.append(item)
+                continue
+            read += 1
+            batch.append(item)
+            if len(batch) >= batch_size:
+                flush()
+                progress("ingest", read, 0)
+        flush()
+        progress("ingest", read, read)
+        return IngestReport(read, added, unchanged, new_versions, tuple(rejected))
+
+    def add_articles(self, articles: Iterable[Article]) -> IngestReport:
+        """Store already-built articles (the API's entry point)."""
+        batch = list(articles)
+        result = self.store.put_articles(batch)
+        return IngestReport(len(batch), result.added, result.unchanged, result.new_versions)
+
+    # -- analysis -----------------------------------------------------------------
+
+    def corpus(self) -> list[Article]:
+        """Every stored article: latest versions under their id, older ones as ``id@vN``."""
+        articles = list(self.store.articles())
+        for article_id, version, old in self.store.older_versions():
+            articles.append(_as_version(old, article_id, version))
+        return sorted(articles, key=lambda a: a.id)
+
+    def analyze(self, progress: Progress = _no_progress) -> AnalysisReport:
+        """Find candidates, verify them, build and store the families of everything stored."""
+        articles = self.corpus()
+        by_id = {a.id: a for a in articles}
+        docs: dict[str, Document] = {}
+
+        def doc(article_id: str) -> Document:
+            if article_id not in docs:
+                docs[article_id] = prepare(by_id[article_id])
+            return docs[article_id]
+
+        all_features, featured = self._features(articles, doc, progress)
+        candidates = propose(all_features, self.settings.candidates)
+        comparisons, verified = self._verify(candidates, by_id, doc, progress)
+        infos = [
+            MemberInfo(a.id, a.published_at, _body_hash(doc(a.id))) for a in articles
+        ]
+        plans = plan_families(infos, comparisons)
+        families = [self._family(plan, doc) for plan in plans]
+        self.store.replace_families(families)
+        return AnalysisReport(len(articles), featured, len(candidates), verified, tuple(families))
+
+    def _features(
+        self,
+        articles: Sequence[Article],
+        doc: Callable[[str], Document],
+        progress: Progress,
+    ) -> tuple[list[CandidateFeatures], int]:
+        stored = self.store.features()
+        result: list[CandidateFeatures] = []
+        fresh: list[tuple[str, str, str]] = []
+        for done, article in enumerate(articles, start=1):
+            known = stored.get(article.id)
+            if known is not None and known[0] == article.content_hash:
+                result.append(CandidateFeatures.from_json(known[1]))
+            else:
+                computed = features(doc(article.id), self.settings.candidates)
+                result.append(computed)
+                fresh.append((article.id, article.content_hash, computed.to_json()))
+            if done % 500 == 0:
+                progress("fingerprint", done, len(articles))
+        self.store.put_features(fresh)
+        progress("fingerprint", len(articles), len(articles))
+        return result, len(fresh)
+
+    def _verify(
+        self,
+        candidates: Sequence[Candidate],
+        by_id: dict[str, Article],
+        doc: Callable[[str], Document],
+        progress: Progress,
+    ) -> tuple[list[Comparison], int]:
+        known = {
+            (row[0], row[1], row[2], row[3]): row[4] for row in self.store.comparisons()
+        }
+        comparisons: list[Comparison] = []
+        fresh: list[tuple[str, str, str, str, str]] = []
+        total = len(candidates)
+        for done, candidate in enumerate(candidates, start=1):
+            a, b = by_id[candidate.a], by_id[candidate.b]
+            key = (a.id, a.content_hash, b.id, b.content_hash)
+            if key in known:
+                comparisons.append(comparison_from_dict(json.loads(known[key])))
+            else:
+                da, db = doc(a.id), doc(b.id)
+                result = compare(da, db, self.encoder, self.settings)
+                comparisons.append(result)
+                fresh.append((*key, json.dumps(comparison_to_dict(result, *_ordered(result, da, db)))))
+            if done % 20 == 0 or done == total:
+                progress("verify", done, total)
+        self.store.put_comparisons(fresh)
+        return comparisons, len(fresh)
+
+    def _family(self, plan: FamilyPlan, doc: Callable[[str], Document]) -> Family:
+        edges = [self._edge(link, doc) for link in plan.links]
+        edges += [self._edge(link, doc) for link in plan.independent_links]
+        return Family(
+            id=plan.id,
+            origin=plan.origin,
+            members=plan.members,
+            edges=tuple(sorted(edges, key=lambda e: (e.source, e.derivative))),
+            duplicate_groups=plan.duplicate_groups,
+        )
+
+    def _edge(self, link: Link, doc: Callable[[str], Document]) -> Edge:
+        comparison = link.comparison
+        evidence = comparison.evidence
+        if not link.oriented:
+            # the family's ranking overruled this pair's own direction: compare again that way
+            comparison = compare(
+                doc(link.source), doc(link.derivative), self.encoder, self.settings, link.source
+            )
+            evidence = (*comparison.evidence, "direction set by the family's ranking")
+        return Edge(
+            source=link.source,
+            derivative=link.derivative,
+            relation=comparison.relation,
+            score=round(comparison.confidence, 4),
+            changes=comparison.changes,
+            evidence=evidence,
+        )
+
+    def check(self, article: Article) -> CheckResult:
+        """Match an article against everything stored, without storing it.
+
+        Returns the stored articles it was verified against, best first: the
+        first derivation (if any) names its likely source and family.
+        """
+        doc = prepare(article)
+        probe = features(doc, self.settings.candidates)
+        index = CandidateIndex(self.settings.candidates)
+        for stored_id, (_, payload) in sorted(self.store.features().items()):
+            index.add(CandidateFeatures.from_json(payload))
+        results: list[tuple[Comparison, str | None]] = []
+        for candidate in index.query(probe):
+            other_id = candidate.b if candidate.a == probe.article_id else candidate.a
+            other = prepare(self.article(other_id))
+            result = compare(other, doc, self.encoder, self.settings)
+            if result.relation is not Relation.UNRELATED:
+                results.append((result, self.store.family_of(other_id)))
+        results.sort(key=lambda r: (not r[0].relation.is_derivation, -r[0].confidence, r[0].source))
+        return CheckResult(article=article, matches=tuple(results))
+
+    # -- reading ------------------------------------------------------------------
+
+    def families(self) -> list[Family]:
+        return list(self.store.families())
+
+    def family(self, family_id: str) -> Family:
+        return self.store.family(family_id)
+
+    def article(self, ref: str) -> Article:
+        """Return a stored article by id (``id@vN`` for an older version)."""
+        base, sep, version = ref.rpartition(VERSION_SEPARATOR)
+        if sep and version.isdigit():
+            return _as_version(self.store.get_article(base, int(version)), base, int(version))
+        return self.store.get_article(ref)
+
+    def resolve(self, ref: str) -> Article:
+        """Return the article a CLI/API reference names: a stored id, else a readable file."""
+        try:
+            return self.article(ref)
+        except NotFoundError:
+            path = Path(ref)
+            if not path.exists():
+                raise
+        items = list(read_inputs([path], max_chars=self.settings.text.max_chars))
+        for item in items:
+            if isinstance(item, InputError):
+                raise item
+            return item
+        raise NotFoundError(f"{ref}: no article in this file")
+
+    def compare(
+        self, a: Article, b: Article, source: str | None = None
+    ) -> tuple[Comparison, Document, Document]:
+        """Compare two articles; returns the comparison and the (source, derivative) documents."""
+        da, db = prepare(a), prepare(b)
+        if source is not None and source not in (a.id, b.id):
+            raise NotFoundError(f"--source {source!r} is neither {a.id!r} nor {b.id!r}")
+        result = compare(da, db, self.encoder, self.settings, source)
+        return (result, *_ordered(result, da, db))
+
+
+def _ordered(result: Comparison, da: Document, db: Document) -> tuple[Document, Document]:
+    return (da, db) if result.source == da.id else (db, da)
+
+
+def _as_version(article: Article, article_id: str, version: int) -> Article:
+    return Article(
+        id=f"{article_id}{VERSION_SEPARATOR}{version}",
+        text=article.text,
+        title=article.title,
+        outlet=article.outlet,
+        url=article.url,
+        published_at=article.published_at,
+    )

@@ -1,0 +1,1 @@
+"""Renderings of results for people: HTML pages and terminal tables (no algorithms here)."""
