@@ -3,10 +3,15 @@
 ``prepare(article)`` is the stage's entry point: it returns a ``Document`` whose
 sentences keep character offsets into the original text and carry a role, so
 site chrome, captions, credits, bylines and datelines are set aside but kept.
+``normalize``, ``split_sentences`` and ``words`` are the building blocks other
+stages reuse (``words`` is the tokeniser of fingerprinting).
 """
 
 from __future__ import annotations
 
+from wiretrace.text.normalize import Normalized, normalize
 from wiretrace.text.prepare import prepare
+from wiretrace.text.sentences import split_sentences
+from wiretrace.text.tokens import words
 
-__all__ = ["prepare"]
+__all__ = ["Normalized", "normalize", "prepare", "split_sentences", "words"]

@@ -1,29 +1,171 @@
-"""Placeholder preparation (to be replaced by the full text stage)."""
+"""The text stage's entry point: an Article becomes a Document of labelled sentences.
+
+Each non-blank line is a paragraph (numbered from 0); sentences keep offsets
+into the article's original text, a normalised form for comparison and a role.
+A dateline that opens the story's first sentence is split off into a sentence
+of its own, so the rest compares equal to an undatelined copy.
+"""
 
 from __future__ import annotations
 
-import re
-import unicodedata
+from dataclasses import dataclass
 
-from wiretrace.models import Article, Document, Sentence, Span
+from wiretrace.models import Article, Document, Sentence, SentenceRole, Span
+from wiretrace.text.normalize import normalize
+from wiretrace.text.roles import (
+    Dateline,
+    caption_roles,
+    find_agency,
+    find_dateline,
+    find_update_marker,
+    role_of,
+)
+from wiretrace.text.sentences import line_spans, sentence_spans_in
 
-_SENT = re.compile(r"[^\n.!?]+(?:[.!?]+[\"”’']?|$)")
+__all__ = ["prepare"]
+
+# Datelines are looked for in the first sentence of this many story lines.
+_DATELINE_LINES = 3
+# Roles whose sentences may name the agency, in order of trust.
+_ATTRIBUTION_ROLES = (SentenceRole.BYLINE, SentenceRole.CREDIT, SentenceRole.CAPTION)
+
+
+@dataclass(slots=True)
+class _Draft:
+    """A sentence being labelled, before it is frozen into a Sentence."""
+
+    span: Span
+    norm: str
+    paragraph: int
+    role: SentenceRole = SentenceRole.BODY
 
 
 def prepare(article: Article) -> Document:
-    """Return the article split into sentences with offsets (simplistic version)."""
-    sentences: list[Sentence] = []
-    paragraph = 0
-    for block in re.finditer(r"[^\n]+", article.text):
-        for match in _SENT.finditer(block.group()):
-            raw = match.group()
-            stripped = raw.strip()
-            if not stripped:
-                continue
-            start = block.start() + match.start() + raw.index(stripped)
-            norm = " ".join(unicodedata.normalize("NFKC", stripped).split())
-            sentences.append(
-                Sentence(len(sentences), Span(start, start + len(stripped)), stripped, norm, paragraph)
-            )
-        paragraph += 1
-    return Document(article=article, sentences=tuple(sentences))
+    """Return ``article`` as a Document: sentences with offsets, normalised text and roles.
+
+    ``Document.dateline`` is the dateline's place, ``attribution`` the agency
+    named in a dateline, byline or credit, ``update_marker`` N of an
+    "UPDATE N-" marker opening the title or the first line. Never raises on
+    text input; an empty text gives a Document with no sentences.
+    """
+    text = article.text
+    drafts = _label_lines(text, article.title)
+    dateline = _split_dateline(text, drafts)
+    sentences = tuple(
+        Sentence(k, d.span, text[d.span.start : d.span.end], d.norm, d.paragraph, d.role)
+        for k, d in enumerate(drafts)
+    )
+    return Document(
+        article=article,
+        sentences=sentences,
+        dateline=dateline.place if dateline else None,
+        attribution=_attribution(sentences, dateline),
+        update_marker=_update_marker(article, sentences),
+    )
+
+
+def _label_lines(text: str, title: str | None) -> list[_Draft]:
+    """Split ``text`` into sentences, labelling whole lines and single sentences."""
+    drafts: list[_Draft] = []
+    lines = line_spans(text)
+    headline_lines = _headline_lines(text, lines, title)
+    for paragraph, line in enumerate(lines):
+        spans = sentence_spans_in(text, line)
+        norms = [_normalized(text, s) for s in spans]
+        if paragraph in headline_lines:
+            roles = [SentenceRole.TITLE] * len(spans)
+        else:
+            line_norm = norms[0] if len(norms) == 1 else _normalized(text, line)
+            roles = _line_roles(line_norm, norms)
+        drafts.extend(
+            _Draft(span, norm, paragraph, role)
+            for span, norm, role in zip(spans, norms, roles, strict=True)
+        )
+    return drafts
+
+
+def _normalized(text: str, span: Span) -> str:
+    """Return the normalised, stripped text of a span."""
+    return normalize(text[span.start : span.end]).text.strip()
+
+
+def _line_roles(line: str, sentences: list[str]) -> list[SentenceRole]:
+    """Return the role of each sentence of one line, given their normalised texts."""
+    line_role = role_of(line)
+    if line_role is not None:
+        return [line_role] * len(sentences)
+    captioned = caption_roles(sentences)
+    if captioned is not None:
+        return captioned
+    if len(sentences) == 1:
+        return [SentenceRole.BODY]
+    return [role_of(s) or SentenceRole.BODY for s in sentences]
+
+
+def _headline_lines(text: str, lines: list[Span], title: str | None) -> set[int]:
+    """Return the indices of leading lines that are surely the headline.
+
+    That is a first line equal to the article's title or carrying an
+    "UPDATE N-" marker, and a repeat of it on the next line.
+    """
+    if not lines:
+        return set()
+    first = _normalized(text, lines[0])
+    is_title = (title is not None and first == normalize(title).text.strip()) or (
+        find_update_marker(first) is not None
+    )
+    if len(lines) > 1 and first == _normalized(text, lines[1]):
+        return {0, 1}
+    return {0} if is_title else set()
+
+
+def _split_dateline(text: str, drafts: list[_Draft]) -> Dateline | None:
+    """Find a dateline opening one of the first story lines and split it off in place."""
+    seen_lines: set[int] = set()
+    for k, draft in enumerate(drafts):
+        if draft.role is not SentenceRole.BODY or draft.paragraph in seen_lines:
+            continue
+        seen_lines.add(draft.paragraph)
+        if len(seen_lines) > _DATELINE_LINES:
+            return None
+        dateline = find_dateline(text[draft.span.start : draft.span.end])
+        if dateline is not None:
+            drafts[k : k + 1] = _dateline_drafts(text, draft, dateline)
+            return dateline
+    return None
+
+
+def _dateline_drafts(text: str, draft: _Draft, dateline: Dateline) -> list[_Draft]:
+    """Return the DATELINE draft and, when story text follows it, the BODY draft."""
+    start = draft.span.start
+    body_start = start + dateline.body_start
+    if body_start >= draft.span.end:
+        return [_Draft(draft.span, draft.norm, draft.paragraph, SentenceRole.DATELINE)]
+    lead = Span(start, start + dateline.end)
+    body = Span(body_start, draft.span.end)
+    return [
+        _Draft(lead, _normalized(text, lead), draft.paragraph, SentenceRole.DATELINE),
+        _Draft(body, _normalized(text, body), draft.paragraph),
+    ]
+
+
+def _attribution(sentences: tuple[Sentence, ...], dateline: Dateline | None) -> str | None:
+    """Return the agency named in the dateline, else in a byline, credit or caption."""
+    if dateline is not None and dateline.agency is not None:
+        return dateline.agency
+    for role in _ATTRIBUTION_ROLES:
+        for sentence in sentences:
+            if sentence.role is role:
+                agency = find_agency(sentence.text)
+                if agency is not None:
+                    return agency
+    return None
+
+
+def _update_marker(article: Article, sentences: tuple[Sentence, ...]) -> int | None:
+    """Return N of an "UPDATE N" marker in the title or the first line, else None."""
+    if article.title is not None:
+        marker = find_update_marker(article.title)
+        if marker is not None:
+            return marker
+    return find_update_marker(sentences[0].text) if sentences else None

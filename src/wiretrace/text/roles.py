@@ -1,0 +1,284 @@
+"""Roles of non-story material: site chrome, credits, captions, bylines, datelines.
+
+Nothing is deleted here: lines and sentences are only labelled, so later stages
+can set them aside and still show them. Rules are data (pattern lists compiled
+once); they match whole lines or whole sentences of *normalised* text (straight
+quotes, ``-`` for every dash), which keeps them precise: a story sentence that
+merely mentions "cookies" or "newsletter" is not a full match.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from wiretrace.models import SentenceRole
+from wiretrace.text.normalize import normalize
+
+__all__ = [
+    "AGENCIES",
+    "Dateline",
+    "caption_roles",
+    "find_agency",
+    "find_dateline",
+    "find_update_marker",
+    "role_of",
+]
+
+# Canonical agency name -> the spellings that name it in bylines, datelines and credits.
+AGENCIES: dict[str, tuple[str, ...]] = {
+    "AFP": ("AFP", "Agence France-Presse", "Agence France Presse"),
+    "Reuters": ("Reuters", "REUTERS"),
+    "AP": ("AP", "Associated Press", "The Associated Press", "ASSOCIATED PRESS"),
+    "Bloomberg": ("Bloomberg", "BLOOMBERG"),
+    "DPA": ("dpa", "DPA", "Deutsche Presse-Agentur"),
+    "ANSA": ("ANSA",),
+    "EFE": ("EFE",),
+    "Xinhua": ("Xinhua", "XINHUA"),
+    "Kyodo": ("Kyodo", "KYODO"),
+    "Yonhap": ("Yonhap", "YONHAP"),
+    "PTI": ("PTI",),
+    "IANS": ("IANS",),
+    "ANI": ("ANI",),
+    "UPI": ("UPI",),
+    "TASS": ("TASS", "Tass"),
+    "AAP": ("AAP",),
+    "Anadolu": ("Anadolu Agency", "Anadolu", "ANADOLU"),
+    "Bernama": ("Bernama", "BERNAMA"),
+    "Interfax": ("Interfax", "INTERFAX"),
+    "Lusa": ("Lusa", "LUSA"),
+    "Antara": ("Antara", "ANTARA"),
+    "Jiji": ("Jiji Press", "Jiji"),
+    "PA": ("PA Media", "PA"),
+    "CP": ("The Canadian Press", "Canadian Press"),
+}
+# Photo agencies and stock libraries seen in picture credits (not sources of text).
+PHOTO_AGENCIES = (
+    *("Getty Images", "GETTY IMAGES", "Getty", "GETTY", "EPA", "EPA-EFE", "Shutterstock"),
+    *("SHUTTERSTOCK", "Alamy", "ALAMY", "Sipa", "SIPA", "ABACA", "Zuma", "ZUMA", "Imago", "IMAGO"),
+)
+
+
+def _word_set(words: str) -> frozenset[str]:
+    """Return the whitespace-separated words of a word list written as one string."""
+    return frozenset(words.split())
+
+
+def _alternation(names: list[str]) -> str:
+    """Return a regex alternation of literal names, longest first so prefixes do not win."""
+    return "|".join(re.escape(n) for n in sorted(names, key=lambda n: (-len(n), n)))
+
+
+_SPELLINGS = {spelling: name for name, spellings in AGENCIES.items() for spelling in spellings}
+_AGENCY = _alternation(list(_SPELLINGS))
+_ANY_AGENCY = _alternation([*_SPELLINGS, *PHOTO_AGENCIES])
+_AGENCY_WORD = re.compile(rf"(?<![\w-])(?:{_AGENCY})(?![\w-])")
+
+_I = re.IGNORECASE
+_SHARE_WORD = r"(?:share(?: (?:this|on \w+|via \w+))?(?: article| story| page| post)?|tweet|email|e-mail|print|copy link|copy url|whatsapp|facebook|twitter|x|linkedin|reddit|telegram|pinterest|flipboard|messenger|save|comments?)"  # noqa: E501
+_NAME = r"[A-Z][\w'.-]*(?: (?:[A-Z][\w'.-]*|de|da|van|von|al|bin|el|la|le))*"
+_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
+
+# Whole-line or whole-sentence patterns, per role, matched against normalised text.
+CHROME_PATTERNS: tuple[str, ...] = (
+    r"home(?: ?[>»›/|] ?[\w&',. -]{1,40}){1,6}",  # breadcrumbs
+    r"[\w&',. -]{1,30}(?: ?[>»›] ?[\w&',. -]{1,30}){2,6}",
+    rf"{_SHARE_WORD}(?:[ |/,·•]+{_SHARE_WORD}){{0,12}}:?",  # share bars
+    r"(?:sign up|subscribe|register)\b.{0,160}\b(?:newsletters?|inbox|updates|alerts|briefing|digest)\b.{0,120}",  # noqa: E501
+    r"(?:get|receive) (?:our|the) .{0,60}newsletter.{0,120}",
+    r"leave a (?:reply|comment)",
+    r"(?:\d+ )?comments?(?: \(\d+\))?",
+    r"your email address will not be published\.?",
+    r"required fields are marked \*?\.?",
+    r"(?:post|submit|add) (?:a )?comment|cancel reply|reply|log ?in to (?:reply|comment)",
+    r"(?:name|email|website|comment) ?\*",
+    r"save my name, email, and website in this browser for the next time i comment\.?",
+    r"notify me of (?:follow-up comments|new posts|new comments) by email\.?",
+    r"(?:read|see) (?:more|also)(?: ?[:>»|-].{0,150}| about .{0,100})?\.?",
+    r"(?:(?:related|more|latest|top) (?:articles?|stories|news|coverage|content|topics|links|videos?)|related|recommended|trending(?: now)?|most (?:read|popular|viewed)|you (?:may|might) also like|also read|don't miss|more from .{1,40})(?: ?:.{0,150})?",  # noqa: E501
+    r"(?:advertisement|advertising|sponsored(?: content)?|ad|story continues below(?: advertisement)?|scroll to continue(?: with content)?|continue reading(?: below)?)\.?",  # noqa: E501
+    r"(?:we|this (?:web)?site) uses? cookies\b.{0,300}",
+    r"by (?:continuing|using) (?:to (?:use|browse) )?(?:this|our) (?:site|website).{0,200}",
+    r"(?:accept|reject|manage) (?:all )?cookies.{0,100}|cookie (?:settings|policy|preferences|consent).{0,100}",  # noqa: E501
+    r"follow (?:us|@\w+|\w+(?: \w+)?) on (?:facebook|twitter|x|instagram|tiktok|linkedin|youtube|telegram|threads|bluesky|whatsapp|google news|social media)\b.{0,80}|follow us\.?",  # noqa: E501
+    r"(?:tags|topics|filed under|categories|category|keywords)\s*:.{0,300}",
+    r"skip to (?:main )?content|menu|search|log ?in|sign ?in|sign up|subscribe(?: now)?|close|next|previous|back to top|click here.{0,100}",  # noqa: E501
+    r"(?:[A-Z][\w&'.-]*(?: [\w&'.-]+){0,2} ?[|·•] ?){3,}[A-Z][\w&'.-]*(?: [\w&'.-]+){0,2}",  # menus
+)
+CREDIT_PATTERNS: tuple[str, ...] = (
+    r"(?:©|\(c\)|copyright\b).{0,250}",
+    r".{0,150}\ball rights reserved\.?",
+    rf"\(?(?:{_ANY_AGENCY})(?: photo ?(?:/ ?[^()]{{1,60}})?| ?/ ?[^()]{{1,60}})\)?",
+    rf"\(?(?:{_alternation(list(PHOTO_AGENCIES))})\)?",
+    rf"\(?(?:file )?(?:photo|image|picture|pic)s?(?: credit)? ?:? ?(?:{_ANY_AGENCY})(?: ?/ ?[^()]{{1,60}})?\)?",  # noqa: E501
+    rf"(?:photo|image|picture|pic|photograph|credit|collage)s?(?: credit)? ?: ?[^.!?]{{0,60}}(?:/ ?|\b)(?:{_ANY_AGENCY})(?: via \w+)?",  # noqa: E501
+    rf"{_NAME} ?/ ?(?:{_ANY_AGENCY})(?:[ /]+[\w ]{{1,40}})?",
+)
+CAPTION_PATTERNS: tuple[str, ...] = (
+    r"(?:file photo|photo|image|picture|pictured|caption|in pictures)s? ?: ?.{3,400}",
+    r"pictured\b.{3,300}",
+)
+_DATE_TOKEN = rf"(?:\d{{1,4}}(?::\d{{2}})?(?:[-/.]\d{{1,4}})*|{_MONTH}|(?:mon|tues|wednes|thurs|fri|satur|sun)day|today|yesterday|at|on|[ap]\.?m\.?|gmt|utc|[ecmp][sd]?t|hours?|minutes?|ago|\d+[hm])"  # noqa: E501
+# Matched case-sensitively (names are capitalised); keywords carry their own (?i:) flag.
+BYLINE_PATTERNS: tuple[str, ...] = (
+    rf"(?:[Bb]y|BY) {_NAME}(?:(?:,| and| &) {_NAME}){{0,3}}(?: ?(?:,|\||-|/|for|in) ?(?:{_AGENCY}|{_NAME}))?\.?",  # noqa: E501
+    rf"{_NAME} ?\| ?(?:{_ANY_AGENCY}|{_NAME})",
+    rf"-? ?\(?(?:{_AGENCY})(?: ?[/,&] ?(?:{_AGENCY}))*\)?\.?",  # trailing agency tags
+    rf"-? ?(?i:with) (?:{_AGENCY})(?: ?(?:,|and|&) ?(?:{_AGENCY}))*\.?",
+    rf"(?i:(?:additional )?reporting|writing|editing|compiled|edited) (?i:by) {_NAME}(?:(?:,| and|;) .{{0,150}})?",  # noqa: E501
+    r"(?i:(?:our |special |foreign |senior |political |chief )?(?:staff (?:writer|reporter)|correspondent|reporter|news desk|wire services|agencies|agency reports|web desk|online desk))\.?",  # noqa: E501
+    rf"(?i:(?:first )?published|updated|last updated|posted)(?: (?i:on|at))? ?:? (?i:{_DATE_TOKEN}[ ,]*){{1,8}}",  # noqa: E501
+)
+
+
+def _compile(patterns: tuple[str, ...], flags: int = _I) -> re.Pattern[str]:
+    """Return one compiled full-match pattern for a list of alternatives."""
+    return re.compile("|".join(f"(?:{p})" for p in patterns), flags)
+
+
+_RULES: tuple[tuple[SentenceRole, re.Pattern[str]], ...] = (
+    (SentenceRole.BYLINE, _compile(BYLINE_PATTERNS, 0)),
+    (SentenceRole.CREDIT, _compile(CREDIT_PATTERNS)),
+    (SentenceRole.CAPTION, _compile(CAPTION_PATTERNS)),
+    (SentenceRole.CHROME, _compile(CHROME_PATTERNS)),
+)
+# Non-story lines are short; longer ones are checked only for an embedded credit.
+_LONGEST_RULE_MATCH = 320
+
+# A picture's credit inside a line, or a picture's position marker: "(r.)", "(L)", "(2nd R)".
+_CREDIT_MARK = re.compile(
+    rf"©|\(c\) ?\d{{4}}|\b(?:Photo|PHOTO|Image|IMAGE|Picture|Credit|CREDIT|Collage|COLLAGE|Pic)s? ?(?:credit)? ?:"  # noqa: E501
+    rf"|\((?:{_ANY_AGENCY}) ?(?:photo|Photo|PHOTO|/)[^)]*\)|\((?:file )?(?:photo|Photo|FILE PHOTO)\b[^)]*\)"  # noqa: E501
+    rf"|/ ?(?:{_ANY_AGENCY})(?: via \w+)?\)?$"
+)
+_POSITION_MARK = re.compile(
+    r"\((?:[lrc]\.|left|right|cent(?:er|re)|front|rear|top|bottom|foreground|background"
+    r"|\d(?:st|nd|rd|th) (?:[LR]|left|right)\.?)\)",
+    _I,
+)
+_PAIRED_POSITION = re.compile(r"\([LR]\).*\([LR]\)")
+_LONGEST_CAPTION = 600
+# A line with more sentences than this is story text even if it ends in a credit.
+CAPTION_MAX_SENTENCES = 3
+
+_SEPARATOR = r"(?::|-)"
+_AGENCY_PAREN = rf"\((?P<agency>{_AGENCY})\)"
+_CAPS_PLACE = r"[A-Z][A-Z'.-]+(?: [A-Z][A-Z'.-]+){0,3}"
+_TITLE_PLACE = r"[A-Z][\w'.-]*(?: [A-Z][\w'.-]*){0,3}"
+_DATE = rf"(?:\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}} {_MONTH} \d{{4}}|{_MONTH} \d{{1,2}},? \d{{4}})"
+DATELINE_PATTERNS: tuple[str, ...] = (
+    # "CARACAS:", "CARACAS (AFP) -", "WASHINGTON, Dec 1 (Reuters) -", "BEIRUT, Lebanon (AP) -"
+    rf"(?P<place>{_CAPS_PLACE})(?:, (?:{_TITLE_PLACE}))?(?:,? {_MONTH} \d{{1,2}}(?:, \d{{4}})?)?"
+    rf"(?: ?{_AGENCY_PAREN})? ?{_SEPARATOR}",
+    # " date 2025-12-01 Washington DC -"
+    rf"(?:date )?{_DATE},? (?P<place>{_TITLE_PLACE})(?: ?{_AGENCY_PAREN})? ?{_SEPARATOR}",
+    # "Caracas (AFP) -"
+    rf"(?P<place>{_TITLE_PLACE})(?:, (?:{_TITLE_PLACE}))?(?:,? {_MONTH} \d{{1,2}})? ?{_AGENCY_PAREN} ?{_SEPARATOR}",  # noqa: E501
+)
+_DATELINES = tuple(re.compile(p) for p in DATELINE_PATTERNS)
+# Capitalised lead words that are story labels, not places.
+NOT_PLACES = _word_set(
+    """UPDATE UPDATED BREAKING EXCLUSIVE ANALYSIS WATCH LIVE VIDEO PHOTOS OPINION EDITORIAL
+    FACTBOX EXPLAINER CORRECTED REFILE INSIGHT FEATURE NOTE WARNING EDITOR'S"""
+)
+_UPDATE_MARKER = re.compile(r"\s*UPDATE (?P<n>\d{1,3}) ?[-:]|\s*UPDATED? ?[-:]")
+
+
+@dataclass(frozen=True, slots=True)
+class Dateline:
+    """A dateline lead-in found at the start of a sentence.
+
+    ``end`` is where the lead-in ends (its separator included) and
+    ``body_start`` where the story text after it begins; both are offsets
+    into the sentence as given.
+    """
+
+    place: str
+    agency: str | None
+    end: int
+    body_start: int
+
+
+def role_of(norm: str) -> SentenceRole | None:
+    """Return the role of a whole line or sentence of non-story material, or None for story text.
+
+    ``norm`` is the line or sentence as ``normalize`` returns it, stripped.
+    """
+    if not norm or len(norm) > _LONGEST_RULE_MATCH:
+        return None
+    for role, pattern in _RULES:
+        if pattern.fullmatch(norm):
+            return role
+    return None
+
+
+def caption_roles(sentences: Sequence[str]) -> list[SentenceRole] | None:
+    """Return the roles of a line's sentences when the line is a photo caption, else None.
+
+    ``sentences`` are the line's sentences, normalised and stripped. A caption
+    line is short (at most ``CAPTION_MAX_SENTENCES`` sentences) and carries a
+    picture credit ("(c) X / AFP", "Photo: X") or a position marker ("(r.)",
+    "(left)", "(L) ... (R)"). Its credit sentences are CREDIT, the others CAPTION.
+    """
+    line = " ".join(sentences)
+    if not line or len(line) > _LONGEST_CAPTION or len(sentences) > CAPTION_MAX_SENTENCES:
+        return None
+    marked = (
+        _CREDIT_MARK.search(line, 1) is not None
+        or _POSITION_MARK.search(line) is not None
+        or _PAIRED_POSITION.search(line) is not None
+    )
+    if not marked:
+        return None
+    return [_role_in_caption(sentence) for sentence in sentences]
+
+
+def _role_in_caption(norm: str) -> SentenceRole:
+    """Return CREDIT for the credit sentence of a caption line, CAPTION for the others."""
+    if role_of(norm) is SentenceRole.CREDIT or _CREDIT_MARK.match(norm):
+        return SentenceRole.CREDIT
+    return SentenceRole.CAPTION
+
+
+def find_dateline(sentence: str) -> Dateline | None:
+    """Return the dateline that opens ``sentence``, or None when it has none."""
+    normalized = normalize(sentence)
+    lead = len(normalized.text) - len(normalized.text.lstrip())
+    for pattern in _DATELINES:
+        match = pattern.match(normalized.text, lead)
+        if match is None or not _is_place(match.group("place")):
+            continue
+        rest = normalized.text[match.end() :]
+        story = rest.lstrip()
+        if story and (not rest[:1].isspace() or story[0].islower()):
+            continue
+        body = match.end() + len(rest) - len(story)
+        agency = match.group("agency")
+        return Dateline(
+            place=match.group("place"),
+            agency=_SPELLINGS[agency] if agency else None,
+            end=normalized.to_original(match.end()),
+            body_start=normalized.to_original(body),
+        )
+    return None
+
+
+def _is_place(place: str) -> bool:
+    """Tell whether a dateline's place is a place, not a story label or an agency's name."""
+    return place.split(" ")[0] not in NOT_PLACES and _AGENCY_WORD.search(place) is None
+
+
+def find_agency(text: str) -> str | None:
+    """Return the canonical name of the first news agency named in ``text``, or None."""
+    match = _AGENCY_WORD.search(normalize(text).text)
+    return _SPELLINGS[match.group()] if match else None
+
+
+def find_update_marker(text: str) -> int | None:
+    """Return N of an "UPDATE N-" marker opening ``text``; 1 for a bare "UPDATE:"; else None."""
+    match = _UPDATE_MARKER.match(text)
+    if match is None:
+        return None
+    number = match.group("n")
+    return int(number) if number else 1
