@@ -16,7 +16,13 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from wiretrace.candidates import CandidateFeatures, CandidateIndex, features, propose
+from wiretrace.candidates import (
+    CandidateFeatures,
+    CandidateIndex,
+    features,
+    features_scheme,
+    propose,
+)
 from wiretrace.config import Settings
 from wiretrace.embed import Encoder, Matrix, get_encoder
 from wiretrace.errors import InputError, NotFoundError
@@ -187,12 +193,16 @@ class Service:
         progress: Progress,
     ) -> tuple[list[CandidateFeatures], int]:
         stored = self.store.features()
+        scheme = features_scheme(self.settings.candidates)
         result: list[CandidateFeatures] = []
         fresh: list[tuple[str, str, str]] = []
         for done, article in enumerate(articles, start=1):
             known = stored.get(article.id)
+            reused = None
             if known is not None and known[0] == article.content_hash:
-                result.append(CandidateFeatures.from_json(known[1]))
+                reused = CandidateFeatures.from_json(known[1])
+            if reused is not None and reused.scheme == scheme:
+                result.append(reused)
             else:
                 computed = features(doc(article.id), self.settings.candidates)
                 result.append(computed)

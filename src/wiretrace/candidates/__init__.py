@@ -1,0 +1,411 @@
+"""Candidate generation: propose pairs of articles worth aligning; alignment verifies.
+
+Four generators look at features computed once per article text:
+
+- ``lsh``: banded MinHash LSH at ``jaccard_threshold`` finds near duplicates;
+- ``containment``: a low-threshold LSH whose collisions must reach an estimated
+  containment of ``containment_threshold`` finds excerpts (see ``containment``);
+- ``sentences``: two articles sharing >= 2 exact body sentences (>= 6 words);
+- ``anchors``: rare names, numbers and content-word 3-grams, IDF-weighted, find
+  rewrites that keep the facts (see ``anchors``).
+
+Boilerplate guard: a body line held by >= 3 articles is a *template line* when
+it is not part of a copy (the pair shares less than half of the smaller
+article's lines). Template lines are not counted as shared sentences, their
+anchors are not counted, and their share of the smaller article is taken off
+the LSH and containment estimates, so articles of one outlet that share only a
+newsletter or copyright footer are not proposed even when the text stage left
+that footer in the body.
+
+``CandidateIndex`` is incremental (``add`` then ``query`` new articles against
+what it holds); ``propose`` gives every pair of a corpus once, independent of
+input order.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from wiretrace import fingerprint
+from wiretrace.candidates.anchors import anchor_weight, extract_anchors
+from wiretrace.candidates.containment import (
+    LineIndex,
+    containment_estimate,
+    jaccard_estimate,
+    jaccard_for_containment,
+)
+from wiretrace.candidates.lsh import LSHIndex
+from wiretrace.config import CandidateSettings
+from wiretrace.models import Candidate, Document
+
+__all__ = [
+    "FEATURES_VERSION",
+    "CandidateFeatures",
+    "CandidateIndex",
+    "features",
+    "features_scheme",
+    "propose",
+]
+
+FEATURES_VERSION = 1  # layout of the stored JSON
+ANCHOR_SCHEME = "a1"  # names the anchor rules; part of ``features_scheme``
+MIN_SHARED_SENTENCES = 2
+TEMPLATE_MIN_DF = 3  # a line held by this many articles may be boilerplate
+COPY_SHARE = 0.5  # sharing this share of the smaller article's lines makes a copy
+CONTAINMENT_RECALL_WEIGHT = 0.7  # the excerpt LSH prefers misses to be rare
+
+
+def features_scheme(settings: CandidateSettings) -> str:
+    """Return the scheme string features computed with ``settings`` carry."""
+    return f"{fingerprint.scheme_for(settings)}/{ANCHOR_SCHEME}"
+
+
+@dataclass(frozen=True, slots=True)
+class CandidateFeatures:
+    """What candidate search needs of one article text, computed once and stored as JSON.
+
+    ``anchor_lines[i]`` is the line hash of the body sentence where
+    ``anchors[i]`` was first found (used to set boilerplate anchors aside);
+    ``scheme`` names the fingerprinting that produced the values.
+    """
+
+    article_id: str
+    signature: tuple[int, ...]
+    sentence_hashes: tuple[int, ...]
+    anchors: tuple[str, ...]
+    word_count: int
+    anchor_lines: tuple[int, ...] = ()
+    scheme: str = ""
+
+    def __post_init__(self) -> None:
+        if self.anchor_lines and len(self.anchor_lines) != len(self.anchors):
+            raise ValueError(
+                f"anchor_lines must match anchors, got {len(self.anchor_lines)} "
+                f"for {len(self.anchors)}"
+            )
+        if self.word_count < 0:
+            raise ValueError(f"word_count must be >= 0, got {self.word_count}")
+
+    def to_json(self) -> str:
+        """Return the features as compact JSON with a layout version."""
+        return json.dumps(
+            {
+                "version": FEATURES_VERSION,
+                "scheme": self.scheme,
+                "article_id": self.article_id,
+                "word_count": self.word_count,
+                "signature": list(self.signature),
+                "sentence_hashes": list(self.sentence_hashes),
+                "anchors": list(self.anchors),
+                "anchor_lines": list(self.anchor_lines),
+            },
+            separators=(",", ":"),
+        )
+
+    @staticmethod
+    def from_json(s: str) -> CandidateFeatures:
+        """Return the features stored by ``to_json``.
+
+        Raises ValueError on malformed JSON, a missing field or another layout version.
+        """
+        try:
+            data = json.loads(s)
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"candidate features are not valid JSON: {exc}") from exc
+        if not isinstance(data, dict) or data.get("version") != FEATURES_VERSION:
+            found = data.get("version") if isinstance(data, dict) else type(data).__name__
+            raise ValueError(f"candidate features version must be {FEATURES_VERSION}, got {found}")
+        try:
+            return _features_from_dict(data)
+        except (KeyError, TypeError) as exc:
+            raise ValueError(f"candidate features are incomplete: {exc!r}") from exc
+
+
+def _features_from_dict(data: dict[str, Any]) -> CandidateFeatures:
+    return CandidateFeatures(
+        article_id=str(data["article_id"]),
+        signature=tuple(int(v) for v in data["signature"]),
+        sentence_hashes=tuple(int(v) for v in data["sentence_hashes"]),
+        anchors=tuple(str(a) for a in data["anchors"]),
+        word_count=int(data["word_count"]),
+        anchor_lines=tuple(int(v) for v in data.get("anchor_lines", ())),
+        scheme=str(data.get("scheme", "")),
+    )
+
+
+def features(doc: Document, settings: CandidateSettings) -> CandidateFeatures:
+    """Return the candidate features of ``doc``'s body (tokenised once for all of them)."""
+    sentences = fingerprint.body_sentences(doc)
+    body = fingerprint.tokens_from_words([fingerprint.tokenise(s.norm) for s in sentences])
+    signature = fingerprint.signature_from_tokens(doc.id, body, settings)
+    line_hashes = [fingerprint.line_hash(words) for words in body.words]
+    anchors, anchor_lines = extract_anchors([s.norm for s in sentences], body, line_hashes)
+    return CandidateFeatures(
+        article_id=doc.id,
+        signature=signature.hashvalues,
+        sentence_hashes=tuple(
+            line
+            for line, words in zip(line_hashes, body.words, strict=True)
+            if len(words) >= fingerprint.MIN_SENTENCE_WORDS
+        ),
+        anchors=anchors,
+        word_count=len(body.stream),
+        anchor_lines=anchor_lines,
+        scheme=features_scheme(settings),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Stats:
+    """Corpus counts seen by one comparison: the query itself counts when not yet added."""
+
+    articles: int
+    extra: int  # 1 when the queried article is not in the index
+
+
+class CandidateIndex:
+    """An incremental index of candidate features.
+
+    ``query`` proposes candidates among the articles already added; counts of
+    how many articles hold a line or an anchor include the queried article.
+    """
+
+    def __init__(self, settings: CandidateSettings) -> None:
+        self.settings = settings
+        self.scheme = features_scheme(settings)
+        self._features: dict[str, CandidateFeatures] = {}
+        self._near = LSHIndex.for_threshold(settings.jaccard_threshold, settings.num_perm)
+        self._excerpt = LSHIndex.for_threshold(
+            jaccard_for_containment(settings.containment_threshold),
+            settings.num_perm,
+            fn_weight=CONTAINMENT_RECALL_WEIGHT,
+        )
+        self._lines = LineIndex()
+        self._anchors: dict[str, list[str]] = {}
+
+    def __len__(self) -> int:
+        return len(self._features)
+
+    def __contains__(self, article_id: object) -> bool:
+        return article_id in self._features
+
+    def _check(self, f: CandidateFeatures) -> None:
+        if f.scheme and f.scheme != self.scheme:
+            raise ValueError(
+                f"features of {f.article_id!r} use scheme {f.scheme!r}, "
+                f"this index needs {self.scheme!r}: compute them again"
+            )
+        if len(f.signature) != self.settings.num_perm:
+            raise ValueError(
+                f"signature of {f.article_id!r} must have {self.settings.num_perm} values, "
+                f"got {len(f.signature)}"
+            )
+
+    def add(self, f: CandidateFeatures) -> None:
+        """Add one article's features.
+
+        Raises ValueError when the article is already in the index or its
+        features were computed with another scheme or signature length.
+        """
+        self._check(f)
+        if f.article_id in self._features:
+            raise ValueError(f"article already in the candidate index: {f.article_id!r}")
+        self._features[f.article_id] = f
+        if f.word_count > 0:
+            self._near.add(f.article_id, f.signature)
+            self._excerpt.add(f.article_id, f.signature)
+        self._lines.add(f.article_id, f.sentence_hashes)
+        for anchor in f.anchors:
+            self._anchors.setdefault(anchor, []).append(f.article_id)
+
+    def query(self, f: CandidateFeatures) -> list[Candidate]:
+        """Return the candidates of ``f`` among the added articles, excluding itself.
+
+        At most ``max_candidates_per_article`` (the best scores), sorted by ids.
+        Raises ValueError when ``f`` was computed with another scheme.
+        """
+        self._check(f)
+        found = self._candidates(f)
+        found.sort(key=_best_first)
+        return sorted(found[: self.settings.max_candidates_per_article], key=_by_ids)
+
+    def _stats(self, f: CandidateFeatures) -> _Stats:
+        extra = 0 if f.article_id in self._features else 1
+        return _Stats(len(self._features) + extra, extra)
+
+    def _candidates(self, f: CandidateFeatures) -> list[Candidate]:
+        stats = self._stats(f)
+        judged = (self._judge(f, other, stats) for other in self._gather(f, stats))
+        return [c for c in judged if c is not None]
+
+    def _gather(self, f: CandidateFeatures, stats: _Stats) -> list[str]:
+        """Return the ids any generator points at (a superset of the candidates), sorted."""
+        found: set[str] = set()
+        if f.word_count > 0:
+            found.update(self._near.query(f.signature))
+            found.update(self._excerpt.query(f.signature))
+        shared_lines: dict[str, int] = {}
+        for line in set(f.sentence_hashes):
+            holders = self._lines.holders(line)
+            # A line in very many articles is chrome or a wire copy that LSH finds anyway.
+            if len(holders) + stats.extra > self.settings.anchor_max_df:
+                continue
+            for other in holders:
+                shared_lines[other] = shared_lines.get(other, 0) + 1
+        found.update(k for k, n in shared_lines.items() if n >= MIN_SHARED_SENTENCES)
+        found.update(self._anchor_suspects(f, stats))
+        found.discard(f.article_id)
+        return sorted(found)
+
+    def _anchor_suspects(self, f: CandidateFeatures, stats: _Stats) -> Iterable[str]:
+        """Return ids whose anchor weight with ``f``, boilerplate included, is high enough."""
+        weights: dict[str, float] = {}
+        for anchor in f.anchors:
+            holders = self._anchors.get(anchor, ())
+            weight = self._anchor_weight(len(holders) + stats.extra, stats)
+            if weight > 0.0:
+                for other in holders:
+                    weights[other] = weights.get(other, 0.0) + weight
+        return (k for k, w in weights.items() if w >= self.settings.anchor_min_shared)
+
+    def _anchor_weight(self, df: int, stats: _Stats) -> float:
+        return anchor_weight(df, stats.articles, self.settings.anchor_max_df)
+
+    def _judge(self, f: CandidateFeatures, other: str, stats: _Stats) -> Candidate | None:
+        """Return the candidate pair of ``f`` and ``other`` when some evidence holds."""
+        g = self._features[other]
+        pair = _PairLines.of(f, g, lambda line: self._lines.df(line) + stats.extra)
+        evidence = [
+            self._near_evidence(f, g, pair),
+            self._excerpt_evidence(f, g, pair),
+            pair.sentence_evidence(),
+            self._anchor_evidence(f, g, pair, stats),
+        ]
+        found = [e for e in evidence if e is not None]
+        if not found:
+            return None
+        reasons = tuple(reason for reason, _ in found)
+        if pair.boilerplate > 0.0:
+            reasons += (f"common-lines:{pair.boilerplate:.2f}",)
+        score = round(max(0.0, min(1.0, max(s for _, s in found))), 4)
+        a, b = sorted((f.article_id, other))
+        return Candidate(a, b, reasons, score)
+
+    def _near_evidence(
+        self, f: CandidateFeatures, g: CandidateFeatures, pair: _PairLines
+    ) -> tuple[str, float] | None:
+        if not _collide(self._near, f, g):
+            return None
+        similarity = jaccard_estimate(f.signature, g.signature) - pair.boilerplate
+        # A lucky collision far below the threshold is noise, not a near duplicate.
+        if similarity < self.settings.jaccard_threshold / 2:
+            return None
+        return "lsh", similarity
+
+    def _excerpt_evidence(
+        self, f: CandidateFeatures, g: CandidateFeatures, pair: _PairLines
+    ) -> tuple[str, float] | None:
+        if not _collide(self._excerpt, f, g):
+            return None
+        jaccard = jaccard_estimate(f.signature, g.signature)
+        n = self.settings.ngram
+        sizes = (max(f.word_count - n + 1, 1), max(g.word_count - n + 1, 1))
+        contained = containment_estimate(jaccard, *sizes) - pair.boilerplate
+        if contained < self.settings.containment_threshold:
+            return None
+        return f"containment:{contained:.2f}", contained
+
+    def _anchor_evidence(
+        self, f: CandidateFeatures, g: CandidateFeatures, pair: _PairLines, stats: _Stats
+    ) -> tuple[str, float] | None:
+        shared = _content_anchors(f, pair.template) & _content_anchors(g, pair.template)
+        weight = sum(
+            self._anchor_weight(len(self._anchors.get(a, ())) + stats.extra, stats)
+            for a in sorted(shared)
+        )
+        if weight < self.settings.anchor_min_shared:
+            return None
+        score = weight / max(1, min(len(f.anchors), len(g.anchors)))
+        return f"anchors:{weight:.1f}", score
+
+
+def _collide(index: LSHIndex, f: CandidateFeatures, g: CandidateFeatures) -> bool:
+    """Return True when the two signatures share a band of ``index``."""
+    return f.word_count > 0 and g.word_count > 0 and index.shares_band(f.signature, g.signature)
+
+
+def _content_anchors(f: CandidateFeatures, template: frozenset[int]) -> set[str]:
+    """Return the anchors of ``f`` not first found in a template line."""
+    if not template or not f.anchor_lines:
+        return set(f.anchors)
+    return {a for a, line in zip(f.anchors, f.anchor_lines, strict=True) if line not in template}
+
+
+@dataclass(frozen=True, slots=True)
+class _PairLines:
+    """The exact lines two articles share, split into story lines and template lines."""
+
+    shared: frozenset[int]
+    template: frozenset[int]  # shared lines held by many articles, when the pair is no copy
+    smaller: int  # distinct fingerprinted lines of the smaller article
+
+    @classmethod
+    def of(cls, f: CandidateFeatures, g: CandidateFeatures, df: Callable[[int], int]) -> _PairLines:
+        lines_f, lines_g = set(f.sentence_hashes), set(g.sentence_hashes)
+        shared = frozenset(lines_f & lines_g)
+        smaller = min(len(lines_f), len(lines_g))
+        copy = smaller > 0 and len(shared) >= COPY_SHARE * smaller
+        template = frozenset() if copy else frozenset(h for h in shared if df(h) >= TEMPLATE_MIN_DF)
+        return cls(shared, template, smaller)
+
+    @property
+    def boilerplate(self) -> float:
+        """Return the share of the smaller article's lines that are shared template lines."""
+        return len(self.template) / self.smaller if self.smaller else 0.0
+
+    def sentence_evidence(self) -> tuple[str, float] | None:
+        story = len(self.shared) - len(self.template)
+        if story < MIN_SHARED_SENTENCES:
+            return None
+        return f"sentences:{story}", story / self.smaller
+
+
+def _best_first(c: Candidate) -> tuple[float, str, str]:
+    return (-c.score, c.a, c.b)
+
+
+def _by_ids(c: Candidate) -> tuple[str, str]:
+    return (c.a, c.b)
+
+
+def _cap_per_article(found: Sequence[Candidate], limit: int) -> list[Candidate]:
+    """Return the best candidates such that no article is in more than ``limit`` of them."""
+    counts: dict[str, int] = {}
+    kept: list[Candidate] = []
+    for c in sorted(found, key=_best_first):
+        if counts.get(c.a, 0) < limit and counts.get(c.b, 0) < limit:
+            kept.append(c)
+            counts[c.a] = counts.get(c.a, 0) + 1
+            counts[c.b] = counts.get(c.b, 0) + 1
+    return sorted(kept, key=_by_ids)
+
+
+def propose(
+    all_features: Sequence[CandidateFeatures], settings: CandidateSettings
+) -> list[Candidate]:
+    """Return every candidate pair among ``all_features`` once (a < b), sorted by ids.
+
+    Counts are taken over the whole corpus, so the result does not depend on
+    input order; each article is in at most ``max_candidates_per_article``
+    pairs (the best scores). Raises ValueError on a repeated article id or
+    features computed with another scheme.
+    """
+    index = CandidateIndex(settings)
+    ordered = sorted(all_features, key=lambda f: f.article_id)
+    for f in ordered:
+        index.add(f)
+    found = [c for f in ordered for c in index._candidates(f) if c.a == f.article_id]
+    return _cap_per_article(found, settings.max_candidates_per_article)

@@ -1,0 +1,138 @@
+"""Banded locality-sensitive hashing over MinHash signatures.
+
+A signature of ``bands * rows`` values is cut into bands; two signatures whose
+values agree on every row of at least one band land in one bucket. Two texts
+with Jaccard similarity ``s`` collide with probability ``1 - (1 - s**rows)**bands``
+(the S-curve). ``optimal_params`` picks bands and rows for a wanted threshold
+by minimising the weighted areas of false positives (collisions below the
+threshold) and false negatives (misses above it) under that curve.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import lru_cache
+
+import numpy as np
+import xxhash
+
+__all__ = ["LSHIndex", "collision_probability", "optimal_params"]
+
+_GRID_POINTS = 513
+
+
+def collision_probability(similarity: float, bands: int, rows: int) -> float:
+    """Return the probability that two texts of Jaccard ``similarity`` share a bucket."""
+    return float(1.0 - (1.0 - similarity**rows) ** bands)
+
+
+def _check_params(threshold: float, num_perm: int, fp_weight: float, fn_weight: float) -> None:
+    if not 0.0 < threshold <= 1.0:
+        raise ValueError(f"threshold must be in (0, 1], got {threshold}")
+    if num_perm < 2:
+        raise ValueError(f"num_perm must be >= 2, got {num_perm}")
+    for name, weight in (("fp_weight", fp_weight), ("fn_weight", fn_weight)):
+        if not 0.0 <= weight <= 1.0:
+            raise ValueError(f"{name} must be in [0, 1], got {weight}")
+    if fp_weight + fn_weight <= 0.0:
+        raise ValueError(f"fp_weight + fn_weight must be positive, got {fp_weight + fn_weight}")
+
+
+def optimal_params(
+    threshold: float, num_perm: int, fp_weight: float = 0.5, fn_weight: float = 0.5
+) -> tuple[int, int]:
+    """Return (bands, rows) with ``bands * rows <= num_perm`` best suited to ``threshold``.
+
+    The error of a choice is ``fp_weight`` times the area under the S-curve below
+    the threshold plus ``fn_weight`` times the area above the curve beyond it;
+    ties go to fewer bands. Raises ValueError when the threshold is outside
+    (0, 1], ``num_perm`` is below 2 or a weight is outside [0, 1].
+    """
+    _check_params(threshold, num_perm, fp_weight, fn_weight)
+    return _optimal_params(float(threshold), int(num_perm), float(fp_weight), float(fn_weight))
+
+
+@lru_cache(maxsize=64)
+def _optimal_params(
+    threshold: float, num_perm: int, fp_weight: float, fn_weight: float
+) -> tuple[int, int]:
+    below = np.linspace(0.0, threshold, _GRID_POINTS)
+    above = np.linspace(threshold, 1.0, _GRID_POINTS)
+    best = (float("inf"), 0, 0)
+    for bands in range(1, num_perm + 1):
+        rows = np.arange(1, num_perm // bands + 1, dtype=np.float64)[:, None]
+        false_pos = np.trapezoid(1.0 - (1.0 - below**rows) ** bands, below, axis=1)
+        false_neg = np.trapezoid((1.0 - above**rows) ** bands, above, axis=1)
+        error = np.atleast_1d(fp_weight * false_pos + fn_weight * false_neg)
+        pick = int(np.argmin(error))
+        if error[pick] < best[0]:
+            best = (float(error[pick]), bands, pick + 1)
+    return best[1], best[2]
+
+
+class LSHIndex:
+    """Buckets of signature bands; ``query`` returns the keys sharing any band, sorted."""
+
+    def __init__(self, bands: int, rows: int, num_perm: int) -> None:
+        """Build an empty index. Raises ValueError when the bands do not fit the signature."""
+        if bands < 1:
+            raise ValueError(f"bands must be >= 1, got {bands}")
+        if rows < 1:
+            raise ValueError(f"rows must be >= 1, got {rows}")
+        if bands * rows > num_perm:
+            raise ValueError(f"bands * rows must be <= num_perm ({num_perm}), got {bands * rows}")
+        self.bands = bands
+        self.rows = rows
+        self.num_perm = num_perm
+        self._buckets: list[dict[int, list[str]]] = [{} for _ in range(bands)]
+        self._keys: set[str] = set()
+
+    @classmethod
+    def for_threshold(cls, threshold: float, num_perm: int, fn_weight: float = 0.5) -> LSHIndex:
+        """Return an index whose bands and rows suit a Jaccard ``threshold``."""
+        bands, rows = optimal_params(threshold, num_perm, 1.0 - fn_weight, fn_weight)
+        return cls(bands, rows, num_perm)
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._keys
+
+    def _band_hashes(self, hashvalues: Sequence[int]) -> list[int]:
+        if len(hashvalues) != self.num_perm:
+            raise ValueError(f"signature must have {self.num_perm} values, got {len(hashvalues)}")
+        packed = np.asarray(hashvalues, dtype=np.uint32).tobytes()
+        width = 4 * self.rows
+        digest = xxhash.xxh3_64_intdigest
+        return [digest(packed[b * width : (b + 1) * width]) for b in range(self.bands)]
+
+    def add(self, key: str, hashvalues: Sequence[int]) -> None:
+        """Add a signature under ``key``.
+
+        Raises ValueError when the key is already present or the signature has
+        the wrong length.
+        """
+        if key in self._keys:
+            raise ValueError(f"key already in the index: {key!r}")
+        for bucket, band in zip(self._buckets, self._band_hashes(hashvalues), strict=True):
+            bucket.setdefault(band, []).append(key)
+        self._keys.add(key)
+
+    def shares_band(self, first: Sequence[int], second: Sequence[int]) -> bool:
+        """Return True when two signatures fall in one bucket of some band.
+
+        Raises ValueError when a signature has the wrong length.
+        """
+        bands = zip(self._band_hashes(first), self._band_hashes(second), strict=True)
+        return any(x == y for x, y in bands)
+
+    def query(self, hashvalues: Sequence[int]) -> list[str]:
+        """Return the sorted keys sharing at least one band with ``hashvalues``.
+
+        Raises ValueError when the signature has the wrong length.
+        """
+        found: set[str] = set()
+        for bucket, band in zip(self._buckets, self._band_hashes(hashvalues), strict=True):
+            found.update(bucket.get(band, ()))
+        return sorted(found)

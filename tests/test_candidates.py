@@ -1,0 +1,355 @@
+"""Fingerprints and candidate generation: seeds, LSH parameters, boilerplate, invariants."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from wiretrace import fingerprint
+from wiretrace.candidates import CandidateFeatures, CandidateIndex, features, propose
+from wiretrace.candidates.anchors import anchor_weight, extract_anchors
+from wiretrace.candidates.containment import containment_estimate, jaccard_estimate
+from wiretrace.candidates.lsh import LSHIndex, collision_probability, optimal_params
+from wiretrace.config import CandidateSettings
+from wiretrace.models import Article, Candidate, Document, Sentence, SentenceRole, Span
+from wiretrace.text import prepare
+
+SETTINGS = CandidateSettings()
+PINNED_TEXT = (
+    "Flooding closed the coastal highway near Port Alder on Tuesday. "
+    "The regional council said repairs would cost $12 million and take three weeks."
+)
+
+
+def _features(article_id: str, text: str) -> CandidateFeatures:
+    return features(prepare(Article(article_id, text)), SETTINGS)
+
+
+def _pairs(found: Sequence[Candidate]) -> set[tuple[str, str]]:
+    return {(c.a, c.b) for c in found}
+
+
+@pytest.fixture(scope="module")
+def seed_features(seeds_dir: Path) -> list[CandidateFeatures]:
+    return [
+        _features(p.name[:3], p.read_text(encoding="utf-8")) for p in sorted(seeds_dir.iterdir())
+    ]
+
+
+# -- fingerprints -------------------------------------------------------------
+
+
+def test_signature_values_are_pinned() -> None:
+    sig = fingerprint.signature(prepare(Article("pin", PINNED_TEXT)), SETTINGS)
+    assert sig.scheme == "wt1:lower-w+:xxh3_64:poly-ngram:rminhash/n5/p128/s1"
+    assert sig.shingle_count == 19
+    assert len(sig.hashvalues) == 128
+    assert sig.hashvalues[:6] == PINNED_SIGNATURE_HEAD
+
+
+PINNED_SIGNATURE_HEAD = (1416583498, 3243131637, 3260769635, 3302883796, 3287711325, 3253199389)
+
+
+def test_word_and_sentence_hashes_are_pinned() -> None:
+    assert fingerprint.word_hashes(["maduro"]).tolist() == [PINNED_WORD_HASH]
+    assert fingerprint.line_hash(["the", "cartel", "of", "the", "suns"]) == PINNED_LINE_HASH
+    doc = prepare(Article("pin", PINNED_TEXT))
+    assert len(fingerprint.sentence_fingerprints(doc)) == 2
+
+
+PINNED_WORD_HASH = 11879072833449746170
+PINNED_LINE_HASH = 2775485710689724076
+
+
+def test_shingles_combine_consecutive_words() -> None:
+    hashes = fingerprint.word_hashes(["a", "b", "c", "d", "e", "f"])
+    assert len(fingerprint.shingle_hashes(hashes, 5)) == 2
+    assert len(fingerprint.shingle_hashes(hashes[:3], 5)) == 1
+    assert len(fingerprint.shingle_hashes(hashes[:0], 5)) == 0
+    swapped = fingerprint.word_hashes(["b", "a", "c", "d", "e"])
+    assert fingerprint.shingle_hashes(hashes, 5)[0] != fingerprint.shingle_hashes(swapped, 5)[0]
+    with pytest.raises(ValueError, match="ngram must be >= 1, got 0"):
+        fingerprint.shingle_hashes(hashes, 0)
+
+
+def test_signature_depends_on_seed_and_ignores_case_and_punctuation() -> None:
+    doc = prepare(Article("x", PINNED_TEXT))
+    shouted = prepare(Article("y", PINNED_TEXT.upper().replace(",", " ,")))
+    assert fingerprint.signature(doc, SETTINGS).hashvalues == (
+        fingerprint.signature(shouted, SETTINGS).hashvalues
+    )
+    reseeded = replace(SETTINGS, seed=2)
+    assert fingerprint.signature(doc, reseeded).hashvalues != (
+        fingerprint.signature(doc, SETTINGS).hashvalues
+    )
+
+
+def test_only_long_sentences_are_fingerprinted() -> None:
+    doc = prepare(Article("x", "Aid from OPEC? Venezuela asked the oil group for help on Sunday."))
+    assert len(fingerprint.sentence_fingerprints(doc)) == 1
+
+
+# -- LSH ----------------------------------------------------------------------
+
+
+def test_optimal_params_for_half_threshold() -> None:
+    bands, rows = optimal_params(0.5, 128)
+    assert 4 <= rows <= 6
+    assert bands * rows <= 128
+    assert collision_probability(0.2, bands, rows) < 0.05
+    assert collision_probability(0.8, bands, rows) > 0.99
+
+
+def test_optimal_params_follow_the_threshold() -> None:
+    rows = [optimal_params(t, 128)[1] for t in (0.2, 0.4, 0.6, 0.8, 0.95)]
+    assert rows == sorted(rows)
+    for threshold in (0.3, 0.5, 0.7, 0.9):
+        bands, rows_ = optimal_params(threshold, 128)
+        # The S-curve is steepest near the threshold it was tuned for.
+        assert collision_probability(threshold - 0.2, bands, rows_) < 0.5
+        assert collision_probability(min(1.0, threshold + 0.2), bands, rows_) > 0.5
+    _, recall_rows = optimal_params(0.5, 128, fp_weight=0.1, fn_weight=0.9)
+    assert recall_rows <= optimal_params(0.5, 128)[1]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ((0.0, 128), "threshold must be in \\(0, 1\\], got 0.0"),
+        ((1.5, 128), "got 1.5"),
+        ((0.5, 1), "num_perm must be >= 2, got 1"),
+        ((0.5, 128, -0.1, 0.5), "fp_weight must be in \\[0, 1\\], got -0.1"),
+        ((0.5, 128, 0.0, 0.0), "must be positive"),
+    ],
+)
+def test_optimal_params_checks_its_arguments(args: tuple[float, ...], message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        optimal_params(*args)  # type: ignore[arg-type]
+
+
+def test_lsh_index_finds_equal_signatures_only() -> None:
+    index = LSHIndex(bands=4, rows=4, num_perm=16)
+    index.add("b", list(range(16)))
+    index.add("a", list(range(16)))
+    index.add("c", list(range(100, 116)))
+    assert index.query(list(range(16))) == ["a", "b"]
+    assert index.query(list(range(200, 216))) == []
+    with pytest.raises(ValueError, match="already in the index: 'a'"):
+        index.add("a", list(range(16)))
+    with pytest.raises(ValueError, match="must have 16 values, got 3"):
+        index.query([1, 2, 3])
+    with pytest.raises(ValueError, match="bands \\* rows must be <= num_perm \\(16\\), got 20"):
+        LSHIndex(bands=5, rows=4, num_perm=16)
+
+
+def test_containment_estimate() -> None:
+    assert containment_estimate(1.0, 100, 100) == 1.0
+    assert containment_estimate(0.0, 100, 50) == 0.0
+    assert containment_estimate(0.5, 100, 0) == 0.0
+    # A 50-shingle excerpt fully inside a 100-shingle text: Jaccard 0.5.
+    assert containment_estimate(0.5, 100, 50) == pytest.approx(1.0)
+    assert jaccard_estimate([1, 2, 3, 4], [1, 2, 0, 0]) == 0.5
+
+
+# -- anchors ------------------------------------------------------------------
+
+
+def test_anchors_are_names_numbers_and_content_trigrams() -> None:
+    sentences = [
+        "The United States accuses Nicolás Maduro of heading the Cartel of the Suns.",
+        "It has issued a $50 million reward, and strikes killed at least 83 people.",
+    ]
+    body = fingerprint.tokens_from_words([fingerprint.tokenise(s) for s in sentences])
+    anchors, lines = extract_anchors(sentences, body, [11, 22])
+    assert {"n:united states", "n:nicolas maduro", "n:cartel of the suns"} <= set(anchors)
+    assert {"#:50 million", "#:83"} <= set(anchors)
+    assert any(a.startswith("w:") for a in anchors)
+    assert anchors == tuple(sorted(anchors))
+    assert dict(zip(anchors, lines, strict=True))["#:83"] == 22
+
+
+def test_anchor_weight_falls_with_document_frequency() -> None:
+    assert anchor_weight(2, 1000, 50) == 1.0
+    assert anchor_weight(10, 1000, 50) < anchor_weight(3, 1000, 50) < 1.0
+    assert anchor_weight(51, 1000, 50) == 0.0
+    assert anchor_weight(1, 1000, 50) == 0.0
+
+
+# -- the stage on the seeds ----------------------------------------------------
+
+
+def test_every_seed_derivative_is_proposed_with_the_original(
+    seed_features: list[CandidateFeatures],
+) -> None:
+    found = {(c.a, c.b): c for c in propose(seed_features, SETTINGS)}
+    for derivative in ("001", "002", "003", "004"):
+        assert ("000", derivative) in found
+    excerpt = found[("000", "003")]
+    assert any(r.startswith("sentences:") for r in excerpt.reasons)
+    assert any(r.startswith("containment:") for r in excerpt.reasons)
+    for rewrite in ("002", "004"):
+        kinds = {r.split(":")[0] for r in found[("000", rewrite)].reasons}
+        assert kinds - {"common-lines"} == {"anchors"}
+
+
+def test_incremental_index_agrees_with_propose(seed_features: list[CandidateFeatures]) -> None:
+    index = CandidateIndex(SETTINGS)
+    for f in seed_features[:4]:
+        index.add(f)
+    proposed = _pairs(index.query(seed_features[4]))
+    assert ("000", "004") in proposed
+    assert all("004" in pair for pair in proposed)
+    with pytest.raises(ValueError, match="already in the candidate index: '000'"):
+        index.add(seed_features[0])
+
+
+def test_features_round_trip_through_json(seed_features: list[CandidateFeatures]) -> None:
+    for f in seed_features:
+        assert CandidateFeatures.from_json(f.to_json()) == f
+    with pytest.raises(ValueError, match="version must be 1, got 7"):
+        CandidateFeatures.from_json('{"version": 7}')
+    with pytest.raises(ValueError, match="not valid JSON"):
+        CandidateFeatures.from_json("{")
+
+
+def test_index_refuses_features_of_another_scheme(seed_features: list[CandidateFeatures]) -> None:
+    index = CandidateIndex(replace(SETTINGS, ngram=4))
+    with pytest.raises(ValueError, match="compute them again"):
+        index.add(seed_features[0])
+
+
+def test_per_article_cap_keeps_the_best(seed_features: list[CandidateFeatures]) -> None:
+    capped = propose(seed_features, replace(SETTINGS, max_candidates_per_article=1))
+    counts: dict[str, int] = {}
+    for c in capped:
+        counts[c.a] = counts.get(c.a, 0) + 1
+        counts[c.b] = counts.get(c.b, 0) + 1
+    assert max(counts.values()) == 1
+    assert ("000", "003") in _pairs(capped)
+
+
+# -- boilerplate --------------------------------------------------------------
+
+FOOTER = [
+    "Sign up for the Riverside Ledger morning newsletter to get the top stories every day.",
+    "Support independent local journalism by becoming a Riverside Ledger member today.",
+    "Copyright 2025 Riverside Ledger Media Group, all rights reserved worldwide.",
+    "This material may not be published, broadcast, rewritten or redistributed without permission.",
+    "Follow the Riverside Ledger newsroom on social media for breaking news alerts and updates.",
+    "Readers can send corrections and story tips to the Riverside Ledger standards desk.",
+]
+STORIES = {
+    "bakery": [
+        "The Old Mill Bakery on Quarry Street won the county bread festival on Saturday.",
+        "Head baker Imelda Frost entered a sourdough loaf made with rye from her cousin's farm.",
+        "Judges praised the crust and the open crumb, giving the loaf 47 points out of 50.",
+        "Frost said she started the starter culture during a snowstorm eleven winters ago.",
+        "The bakery plans to sell the winning loaf every Friday until the end of spring.",
+        "Second place went to a cinnamon braid from a family stall at the harbour market.",
+        "Organisers counted roughly 3,200 visitors, the largest crowd since the festival began.",
+        "Proceeds from the tasting tickets will pay for new ovens at the community kitchen.",
+    ],
+    "bridge": [
+        "Engineers closed the Kestrel Creek footbridge after finding cracked steel in two beams.",
+        "Inspector Dorian Vale said the corrosion was worse than a survey predicted last year.",
+        "The city will spend $1.8 million replacing the beams and repainting the whole span.",
+        "Cyclists must use a detour along Willow Lane that adds about nine minutes to the ride.",
+        "Residents of the east bank complained that buses on the detour are already crowded.",
+        "The works contract went to a firm that rebuilt the ferry terminal ramps in 2019.",
+        "Crews expect to reopen the crossing before the school term starts in September.",
+        "Council members will review the inspection schedule for the other creek bridges.",
+    ],
+    "chess": [
+        "A fourteen-year-old from Birchfield won the open chess championship on Sunday evening.",
+        "Talia Moreno beat the defending champion in a tense endgame lasting six hours.",
+        "She sacrificed a knight on move 31, a choice commentators first called a blunder.",
+        "The tournament drew 212 players from nine countries to the old grain exchange.",
+        "Moreno learned the game from her grandfather, who ran a club above a bicycle shop.",
+        "Her prize includes a place at an invitational event in Lisbon next summer.",
+        "The organisers hope to double the junior section after record entries this year.",
+        "Free lessons for beginners will run in the library every Wednesday afternoon.",
+    ],
+}
+
+
+def _outlet_article(name: str) -> Article:
+    body = "\n".join(STORIES[name])
+    return Article(f"ledger-{name}", f"{body}\n" + "\n".join(FOOTER), outlet="Riverside Ledger")
+
+
+def test_shared_footer_left_in_the_body_makes_no_candidates(
+    seed_features: list[CandidateFeatures],
+) -> None:
+    outlet = [features(prepare(_outlet_article(name)), SETTINGS) for name in STORIES]
+    found = _pairs(propose([*outlet, *seed_features], SETTINGS))
+    assert not {pair for pair in found if pair[0].startswith("ledger")}
+    assert ("000", "003") in found
+
+
+def test_chrome_sentences_do_not_count() -> None:
+    def as_document(name: str) -> Document:
+        lines = [(s, SentenceRole.BODY) for s in STORIES[name]]
+        lines += [(s, SentenceRole.CHROME) for s in FOOTER]
+        sentences = tuple(
+            Sentence(i, Span(0, len(text)), text, text, i, role)
+            for i, (text, role) in enumerate(lines)
+        )
+        return Document(Article(name, "\n".join(t for t, _ in lines)), sentences)
+
+    outlet = [features(as_document(name), SETTINGS) for name in STORIES]
+    assert propose(outlet, SETTINGS) == []
+    assert all(not any("ledger" in a for a in f.anchors) for f in outlet)
+
+
+# -- invariants ----------------------------------------------------------------
+
+_VOCABULARY = (
+    "the council said strikes oil Maduro Caracas reward million bridge baker 83 2025 "
+    "Venezuela drug boats Trump election Senator Mullin Hegseth airport"
+)
+_WORDS = st.sampled_from(_VOCABULARY.split())
+_SENTENCE = st.lists(_WORDS, min_size=1, max_size=14).map(lambda ws: " ".join(ws) + ".")
+_TEXT = st.lists(_SENTENCE, min_size=1, max_size=8).map(" ".join)
+
+
+@settings(max_examples=40, deadline=None)
+@given(text=_TEXT)
+def test_a_text_is_a_candidate_of_its_exact_copy(text: str) -> None:
+    pair = [_features("copy-a", text), _features("copy-b", text)]
+    found = propose(pair, SETTINGS)
+    assert [(c.a, c.b) for c in found] == [("copy-a", "copy-b")]
+    assert found[0].score == 1.0
+
+
+@settings(max_examples=25, deadline=None)
+@given(data=st.data())
+def test_propose_ignores_input_order(
+    seed_features: list[CandidateFeatures], data: st.DataObject
+) -> None:
+    extra = [_features(f"gen-{i}", t) for i, t in enumerate(data.draw(st.lists(_TEXT, max_size=3)))]
+    corpus = [*seed_features, *extra]
+    shuffled = data.draw(st.permutations(corpus))
+    limit = data.draw(st.integers(min_value=1, max_value=5))
+    capped = replace(SETTINGS, max_candidates_per_article=limit)
+    found = propose(shuffled, capped)
+    assert found == propose(corpus, capped)
+    assert found == sorted(found, key=lambda c: (c.a, c.b))
+    for c in found:
+        assert c.a < c.b
+        assert 0.0 <= c.score <= 1.0
+        assert c.reasons
+
+
+def test_features_word_count_and_empty_body() -> None:
+    f = _features("x", PINNED_TEXT)
+    assert f.word_count == len(fingerprint.tokenise(PINNED_TEXT))
+    empty = features(Document(Article("empty", ""), ()), SETTINGS)
+    assert empty.word_count == 0
+    assert propose([empty, replace(empty, article_id="empty-2")], SETTINGS) == []
+    assert np.all(np.asarray(empty.signature) == 2**32 - 1)
