@@ -1,20 +1,137 @@
-"""Placeholder (being written): what changed inside aligned passages."""
+"""What changed inside aligned passages: numbers, names, quotes, attribution, hedges,
+negation and intensity; plus caveat spotting and the kind of an added sentence.
+
+Pure stage: no model, no I/O. The two passages are aligned word by word (difflib over word
+keys) and each detector reads that alignment with word lists kept as data in
+``wiretrace.lexicon``. Evidence is always an exact substring of the passage it comes from.
+"""
 
 from __future__ import annotations
 
-from wiretrace.models import AddedKind, Change, Document, Sentence
+import re
+
+from wiretrace.changes_markers import antonym_changes, marker_changes, scale_changes
+from wiretrace.changes_names import (
+    attribution_changes,
+    entity_changes,
+    is_kept,
+    names,
+    vocabulary,
+)
+from wiretrace.changes_numbers import number_changes, quantities
+from wiretrace.changes_quotes import quote_changes, quotes
+from wiretrace.changes_text import Passage, PassagePair
+from wiretrace.lexicon import BOILERPLATE_PATTERNS, CAVEAT_PATTERNS, EDITORIAL_PATTERNS
+from wiretrace.models import AddedKind, Change, ChangeKind, Document, Sentence, SentenceRole
+
+__all__ = ["classify_added", "detect_changes", "is_caveat"]
+
+_CAVEAT = re.compile("|".join(f"(?:{p})" for p in CAVEAT_PATTERNS), re.IGNORECASE)
+_BOILERPLATE = re.compile(
+    "|".join(f"(?:{p})" for p in BOILERPLATE_PATTERNS), re.IGNORECASE | re.MULTILINE
+)
+_EDITORIAL = re.compile("|".join(f"(?:{p})" for p in EDITORIAL_PATTERNS), re.IGNORECASE)
+_KIND_ORDER = {kind: rank for rank, kind in enumerate(ChangeKind)}
+_FURNITURE_ROLES = frozenset((SentenceRole.CHROME, SentenceRole.CREDIT))
+_BYLINE_ROLES = frozenset((SentenceRole.BYLINE, SentenceRole.DATELINE))
 
 
 def detect_changes(source: str, derivative: str) -> tuple[Change, ...]:
-    """Return the changes from a source passage to a derivative passage."""
-    return ()
+    """Return the changes from a source passage to the aligned derivative passage.
+
+    The tuple is ordered by change kind, then by where the evidence sits in the source and
+    the derivative. Each non-empty ``source_text`` is a substring of ``source`` and each
+    non-empty ``derivative_text`` a substring of ``derivative``. Identical passages give ``()``.
+    Raises nothing for any pair of strings.
+    """
+    if source == derivative:
+        return ()
+    pair = PassagePair(source, derivative)
+    found = [
+        *number_changes(pair),
+        *entity_changes(pair),
+        *quote_changes(pair),
+        *attribution_changes(pair),
+        *antonym_changes(pair),
+        *marker_changes(pair),
+        *scale_changes(pair),
+    ]
+    return tuple(sorted(_distinct(found), key=lambda c: _order(c, source, derivative)))
+
+
+def _overlaps(a: str, b: str) -> bool:
+    return a == b or (bool(a) and bool(b) and (a in b or b in a))
+
+
+def _repeats(earlier: Change, change: Change) -> bool:
+    if earlier.kind is not change.kind:
+        return False
+    same_source = _overlaps(earlier.source_text, change.source_text)
+    same_derivative = _overlaps(earlier.derivative_text, change.derivative_text)
+    if change.kind is ChangeKind.NEGATION:
+        # one reversal seen twice (an antonym and a negator) shares one side's words
+        return (same_source and bool(change.source_text)) or (
+            same_derivative and bool(change.derivative_text)
+        )
+    return same_source and same_derivative
+
+
+def _distinct(changes: list[Change]) -> list[Change]:
+    """Drop a change that repeats the evidence of an earlier change of the same kind."""
+    kept: list[Change] = []
+    for change in changes:
+        if not any(_repeats(c, change) for c in kept):
+            kept.append(change)
+    return kept
+
+
+def _order(change: Change, source: str, derivative: str) -> tuple[int, int, int, str, str, str]:
+    return (
+        _KIND_ORDER[change.kind],
+        source.find(change.source_text) if change.source_text else -1,
+        derivative.find(change.derivative_text) if change.derivative_text else -1,
+        change.source_text,
+        change.derivative_text,
+        change.note,
+    )
 
 
 def is_caveat(text: str) -> bool:
-    """Return True when a sentence is a caveat or qualification."""
-    return False
+    """Return True when a sentence is a caveat, qualification or denial: a study's limits,
+    "denied", "no evidence", "could not be independently verified", "did not respond to
+    requests for comment", "it is unclear whether" and the like."""
+    return _CAVEAT.search(text.replace("’", "'")) is not None
 
 
 def classify_added(sentence: Sentence, derivative: Document, source: Document) -> AddedKind:
-    """Return what an added derivative sentence is."""
+    """Return what a derivative sentence without a source counterpart is.
+
+    Roles decide first (CHROME/CREDIT -> BOILERPLATE, CAPTION -> CAPTION, BYLINE/DATELINE ->
+    BYLINE); then site furniture -> BOILERPLATE; framing or opinion that brings no new
+    names, numbers or quotations -> EDITORIAL; anything else -> NEW_INFORMATION.
+    """
+    if sentence.role in _FURNITURE_ROLES:
+        return AddedKind.BOILERPLATE
+    if sentence.role is SentenceRole.CAPTION:
+        return AddedKind.CAPTION
+    if sentence.role in _BYLINE_ROLES:
+        return AddedKind.BYLINE
+    text = sentence.text.strip()
+    if _BOILERPLATE.search(text):
+        return AddedKind.BOILERPLATE
+    if _EDITORIAL.search(text) and not _new_facts(text, source):
+        return AddedKind.EDITORIAL
     return AddedKind.NEW_INFORMATION
+
+
+def _new_facts(text: str, source: Document) -> bool:
+    """Return True when a sentence names people, places, figures or quotes the source lacks."""
+    passage = Passage(text)
+    source_text = " ".join(s.text for s in source.sentences) or source.article.text
+    source_words = vocabulary(Passage(source_text))
+    if any(not is_kept(name.keys, source_words) for name in names(passage)):
+        return True
+    known = {q.identity for q in quantities(source_text)}
+    if any(q.identity not in known for q in quantities(text)):
+        return True
+    return bool(quotes(passage))

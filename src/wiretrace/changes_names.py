@@ -1,0 +1,324 @@
+"""Named entities and attributions: who is named and who a claim is credited to.
+
+Names are runs of capitalised words; a name counts as kept when most of its identifying
+words (titles left out, "U.S."/"US"/"United States" folded together) appear on the other
+side. A name is *replaced* only when a different name takes its place in the same small
+edited region; a name dropped with its clause is not a change.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from wiretrace.changes_text import Passage, PassagePair, is_content
+from wiretrace.lexicon import (
+    ACCORDING_TO,
+    ENTITY_ALIASES,
+    FUNCTION_WORDS,
+    MONTHS,
+    NON_NAME_CAPITALS,
+    NUMBER_WORDS,
+    PRONOUNS,
+    REPORTING_VERBS,
+    SOURCE_NOUNS,
+    TITLES,
+    UNNAMED_ATTRIBUTION,
+    WEEKDAYS,
+)
+from wiretrace.models import Change, ChangeKind
+
+_MAX_REGION = 6  # largest edited region in which two names are taken to share a role
+_CONNECTORS = frozenset(("of", "the", "de", "al", "bin", "van", "von", "for"))
+_NOT_NAMES = NON_NAME_CAPITALS | frozenset(WEEKDAYS) | frozenset(MONTHS) | frozenset(NUMBER_WORDS)
+_CLAIM_WINDOW = 8  # tokens either side of an attribution that make up the claim
+_SKIPPABLE = frozenset(("also", "has", "have", "had", "later", "previously", "again", "then"))
+
+
+@dataclass(frozen=True, slots=True)
+class Name:
+    """A run of capitalised tokens [first, last] and the words that identify it."""
+
+    first: int
+    last: int
+    keys: frozenset[str]
+    final: str  # the last word, which identifies a person ("Maduro" in "Nicolas Maduro")
+
+
+def _bare(key: str) -> str:
+    return key.removesuffix("'s").removesuffix("'")
+
+
+def identity_keys(words: list[str]) -> frozenset[str]:
+    """Return the identifying words of a name: aliases folded, titles and function words out."""
+    whole = " ".join(_bare(w) for w in words)
+    if whole in ENTITY_ALIASES:
+        return frozenset((ENTITY_ALIASES[whole],))
+    keys = {
+        _bare(part)
+        for word in words
+        for part in word.split("-")
+        if _bare(part) not in TITLES and _bare(part) not in FUNCTION_WORDS
+    }
+    return frozenset(ENTITY_ALIASES.get(k, k) if len(words) == 1 else k for k in keys if k)
+
+
+@lru_cache(maxsize=256)
+def _vocabulary_of(text: str) -> frozenset[str]:
+    passage = Passage(text)
+    words = [_bare(part) for key in passage.keys for part in key.split("-")]
+    found = set(words) | {ENTITY_ALIASES[w] for w in words if w in ENTITY_ALIASES}
+    for size in (2, 3, 4):
+        for i in range(len(words) - size + 1):
+            phrase = " ".join(words[i : i + size])
+            if phrase in ENTITY_ALIASES:
+                found.add(ENTITY_ALIASES[phrase])
+    return frozenset(found)
+
+
+def vocabulary(passage: Passage) -> frozenset[str]:
+    """Return every word of a passage, plus the entity keys its aliases stand for."""
+    return _vocabulary_of(passage.text)
+
+
+def is_kept(keys: frozenset[str], other: frozenset[str]) -> bool:
+    """Return True when more than half of a name's identifying words occur on the other side."""
+    return bool(keys) and 2 * len(keys & other) > len(keys)
+
+
+def _name_like(passage: Passage, index: int) -> bool:
+    token = passage.tokens[index]
+    if not token.capitalised or token.key in _NOT_NAMES or token.key[:1].isdigit():
+        return False
+    if token.key in SOURCE_NOUNS and token.key not in passage.midsentence_capitals:
+        return False
+    if not token.sentence_start:
+        return True
+    following = passage.tokens[index + 1 : index + 2]
+    return (
+        token.key in ENTITY_ALIASES
+        or token.key in passage.midsentence_capitals
+        or (bool(following) and (following[0].capitalised or following[0].key in REPORTING_VERBS))
+    )
+
+
+def names(passage: Passage) -> list[Name]:
+    """Return the capitalised name runs of a passage, in reading order."""
+    found: list[Name] = []
+    index, count = 0, len(passage.tokens)
+    while index < count:
+        if not _name_like(passage, index):
+            index += 1
+            continue
+        last = index
+        while (
+            last + 1 < count
+            and passage.joined(last + 1)
+            and (
+                _name_like(passage, last + 1)
+                or (
+                    passage.keys[last + 1] in _CONNECTORS
+                    and last + 2 < count
+                    and _name_like(passage, last + 2)
+                )
+            )
+        ):
+            last += 1
+        keys = identity_keys(list(passage.keys[index : last + 1]))
+        if keys:
+            found.append(Name(index, last, keys, _bare(passage.keys[last])))
+        index = last + 1
+    return found
+
+
+def _name_kept(name: Name, other: frozenset[str]) -> bool:
+    return name.final in other or is_kept(name.keys, other)
+
+
+def _region(pair: PassagePair, name: Name, derivative: bool) -> tuple[int, int, int, int] | None:
+    block = pair.block_of(name.first, derivative)
+    if block is None or block.tag != "replace":
+        return None
+    if max(block.a1 - block.a0, block.b1 - block.b0) > _MAX_REGION:
+        return None
+    return (block.a0, block.a1, block.b0, block.b1)
+
+
+def entity_changes(pair: PassagePair) -> list[Change]:
+    """Return ENTITY changes: a name replaced by a different name in the same edited region."""
+    source, derivative = pair.source, pair.derivative
+    source_words, derivative_words = vocabulary(source), vocabulary(derivative)
+    gone = [n for n in names(source) if not _name_kept(n, derivative_words)]
+    new = [n for n in names(derivative) if not _name_kept(n, source_words)]
+    changes: list[Change] = []
+    for old in gone:
+        region = _region(pair, old, derivative=False)
+        twin = next(
+            (n for n in new if region and _region(pair, n, derivative=True) == region), None
+        )
+        if twin is None:
+            continue
+        new.remove(twin)
+        before = source.span(old.first, old.last)
+        after = derivative.span(twin.first, twin.last)
+        changes.append(Change(ChangeKind.ENTITY, before, after, f"{before} -> {after}"))
+    return changes
+
+
+@dataclass(frozen=True, slots=True)
+class Attribution:
+    """A claim credited to a speaker: token range of speaker and verb, speaker keys."""
+
+    first: int
+    last: int
+    speaker: str
+    keys: frozenset[str]
+    claim_follows: bool  # "X said that <claim>" rather than "<claim>, said X"
+
+
+def _speaker_before(passage: Passage, verb: int) -> tuple[int, int] | None:
+    """Return the speaker's token range ending just before a reporting verb."""
+    end = verb - 1
+    while end >= 0 and passage.keys[end] in _SKIPPABLE and verb - end <= 2:
+        end -= 1
+    if end < 0 or passage.keys[end] in PRONOUNS:
+        return None
+    start = end
+    if passage.keys[end] not in SOURCE_NOUNS and not _name_like(passage, end):
+        return None
+    while (
+        start > 0
+        and passage.joined(start)
+        and (
+            _name_like(passage, start - 1)
+            or (
+                passage.keys[start - 1] in _CONNECTORS | {"and"}
+                and start > 1
+                and _name_like(passage, start - 2)
+            )
+        )
+    ):
+        start -= 1
+    return start, end
+
+
+def _speaker_after(passage: Passage, cue_end: int) -> tuple[int, int] | None:
+    """Return the speaker's token range starting after "according to" or a reporting verb."""
+    start = cue_end + 1
+    while start < len(passage.keys) and passage.keys[start] in ("the", "a", "an"):
+        start += 1
+    if start >= len(passage.keys):
+        return None
+    end = start
+    if _name_like(passage, start) or passage.tokens[start].capitalised:
+        while (
+            end + 1 < len(passage.keys)
+            and passage.joined(end + 1)
+            and (passage.tokens[end + 1].capitalised or passage.keys[end + 1] in _CONNECTORS)
+        ):
+            end += 1
+        return start, end
+    if passage.keys[start] in SOURCE_NOUNS:
+        return start, end
+    if end + 1 < len(passage.keys) and passage.keys[end + 1] in SOURCE_NOUNS:
+        return start, end + 1
+    return None
+
+
+def _after_comma_or_quote(passage: Passage, verb: int) -> bool:
+    before = passage.text[: passage.tokens[verb].start].rstrip()
+    return bool(before) and before[-1] in ",\"”’'"
+
+
+def attributions(passage: Passage) -> list[Attribution]:
+    """Return the attributed claims of a passage (outside quotations), in reading order."""
+    found: list[Attribution] = []
+    for index, key in enumerate(passage.keys):
+        verb = passage.tokens[index]
+        if key not in REPORTING_VERBS or verb.capitalised or passage.in_quotation(index):
+            continue
+        span = _speaker_before(passage, index)
+        if span is None and _after_comma_or_quote(passage, index):
+            after = _speaker_after(passage, index)
+            span = None if after is None else (index, after[1])
+            speaker = None if after is None else after
+            claim_follows = False
+        else:
+            speaker = span
+            span = None if span is None else (span[0], index)
+            claim_follows = True
+        if span is None or speaker is None:
+            continue
+        found.append(_attribution(passage, span, speaker, claim_follows))
+    for phrase in ACCORDING_TO:
+        words = tuple(phrase.split())
+        for first in passage.find_phrase(words):
+            speaker = _speaker_after(passage, first + len(words) - 1)
+            if speaker is not None and not passage.in_quotation(first):
+                claim_follows = first == 0 or passage.tokens[first].sentence_start
+                found.append(_attribution(passage, (first, speaker[1]), speaker, claim_follows))
+    return sorted(found, key=lambda a: (a.first, a.last))
+
+
+def _attribution(
+    passage: Passage, span: tuple[int, int], speaker: tuple[int, int], claim_follows: bool
+) -> Attribution:
+    indices = range(speaker[0], speaker[1] + 1)
+    named = [passage.keys[i] for i in indices if passage.tokens[i].capitalised]
+    words = [passage.keys[i] for i in indices]
+    keys = identity_keys(named) or identity_keys(words) or frozenset(words)
+    return Attribution(span[0], span[1], passage.span(*speaker), keys, claim_follows)
+
+
+def _unnamed(passage: Passage) -> str:
+    for phrase in UNNAMED_ATTRIBUTION:
+        hits = passage.find_phrase(tuple(phrase.split()))
+        if hits:
+            return passage.span(hits[0], hits[0] + len(phrase.split()) - 1)
+    return ""
+
+
+def _claim_kept(passage: Passage, attribution: Attribution, other: Passage) -> bool:
+    """Return True when the attributed claim (the words around the attribution) survives."""
+    if attribution.claim_follows:
+        window = range(attribution.last + 1, attribution.last + 1 + _CLAIM_WINDOW)
+    else:
+        window = range(max(0, attribution.first - _CLAIM_WINDOW), attribution.first)
+    claim = [
+        passage.stems[i] for i in window if i < len(passage.stems) and is_content(passage.keys[i])
+    ]
+    kept = sum(1 for word in claim if word in other.stem_set)
+    return bool(claim) and 4 * kept >= len(claim)
+
+
+def attribution_changes(pair: PassagePair) -> list[Change]:
+    """Return ATTRIBUTION changes: a named source dropped, replaced or newly added."""
+    source, derivative = pair.source, pair.derivative
+    dropped = [
+        a
+        for a in attributions(source)
+        if not is_kept(a.keys, vocabulary(derivative)) and _claim_kept(source, a, derivative)
+    ]
+    added = [
+        a
+        for a in attributions(derivative)
+        if not is_kept(a.keys, vocabulary(source)) and _claim_kept(derivative, a, source)
+    ]
+    changes: list[Change] = []
+    for old, new in zip(dropped, added, strict=False):
+        before, after = source.span(old.first, old.last), derivative.span(new.first, new.last)
+        note = f"attribution changed: {old.speaker} -> {new.speaker}"
+        changes.append(Change(ChangeKind.ATTRIBUTION, before, after, note))
+    unnamed = "" if _unnamed(source) else _unnamed(derivative)
+    for old in dropped[len(added) :]:
+        note = f"attribution to {old.speaker} dropped"
+        if unnamed:
+            note += f", replaced by unnamed '{unnamed}'"
+        before = source.span(old.first, old.last)
+        changes.append(Change(ChangeKind.ATTRIBUTION, before, unnamed, note))
+    for new in added[len(dropped) :]:
+        note = f"attribution to {new.speaker} added"
+        changes.append(
+            Change(ChangeKind.ATTRIBUTION, "", derivative.span(new.first, new.last), note)
+        )
+    return changes

@@ -1,0 +1,217 @@
+"""Word tokens, quotations and token alignment of two passages (private to change detection).
+
+Every token and quotation keeps character offsets into the passage it came from, so
+that evidence is always an exact substring of the text that was compared.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+from functools import cached_property
+
+from wiretrace.lexicon import FUNCTION_WORDS
+
+_WORD = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?[^\W_]*|[^\W_]+(?:['’.\-][^\W_]+)*\.?")
+_CURLY_DOUBLE = re.compile(r"“([^“”]*)”")
+_STRAIGHT_DOUBLE = re.compile(r'"([^"]*)"')
+_SINGLE = re.compile(r"(?:(?<=^)|(?<=[\s(\[—-]))[‘'](?=\S)(.+?)(?<=\S)[’'](?=[\s.,;:!?)\]]|$)")
+_SENTENCE_END = ".!?:\n"
+_QUOTE_MARKS = "\"'“”‘’«»("
+_SUFFIXES = ("ing", "ed", "es", "s")
+_STEM_LENGTH = 7
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """A word of a passage: its original text, comparison key and character range."""
+
+    text: str
+    key: str
+    start: int
+    end: int
+    sentence_start: bool
+
+    @property
+    def capitalised(self) -> bool:
+        return self.text[:1].isupper()
+
+
+@dataclass(frozen=True, slots=True)
+class Quotation:
+    """Words inside quotation marks; ``start``/``end`` include the marks."""
+
+    start: int
+    end: int
+    inner_start: int
+    inner_end: int
+
+
+def stem(key: str) -> str:
+    """Return a crude stem that lets "killed", "kills" and "killing" match."""
+    for suffix in _SUFFIXES:
+        if key.endswith(suffix) and len(key) - len(suffix) >= 3:
+            key = key[: -len(suffix)]
+            break
+    if key.endswith("e") and len(key) > 3:
+        key = key[:-1]
+    return key[:_STEM_LENGTH]
+
+
+def is_content(key: str) -> bool:
+    """Return True for a word that carries meaning (not a function word or a bare number)."""
+    return key not in FUNCTION_WORDS and not key[:1].isdigit()
+
+
+def _token_key(raw: str) -> str:
+    folded = unicodedata.normalize("NFKD", raw)
+    key = "".join(c for c in folded if not unicodedata.combining(c)).lower().replace("’", "'")
+    if key.endswith(".") and "." not in key[:-1]:
+        key = key[:-1]
+    return key
+
+
+def _at_sentence_start(text: str, start: int) -> bool:
+    before = text[:start].rstrip().rstrip(_QUOTE_MARKS).rstrip()
+    return not before or before[-1] in _SENTENCE_END
+
+
+def tokenize(text: str) -> tuple[Token, ...]:
+    """Return the word tokens of a text with offsets; a sentence-final full stop is left out."""
+    tokens: list[Token] = []
+    for match in _WORD.finditer(text):
+        raw, start, end = match.group(), match.start(), match.end()
+        if raw.endswith(".") and "." not in raw[:-1]:
+            raw, end = raw[:-1], end - 1
+        tokens.append(Token(raw, _token_key(raw), start, end, _at_sentence_start(text, start)))
+    return tuple(tokens)
+
+
+def find_quotations(text: str) -> tuple[Quotation, ...]:
+    """Return the quotations of a text in order; single-quoted ones need three or more words."""
+    found: list[Quotation] = []
+    for pattern in (_CURLY_DOUBLE, _STRAIGHT_DOUBLE):
+        for match in pattern.finditer(text):
+            found.append(Quotation(match.start(), match.end(), match.start(1), match.end(1)))
+    found.extend(_cut_quotation(text, found))
+    for match in _SINGLE.finditer(text):
+        inside = any(q.start <= match.start() < q.end for q in found)
+        if not inside and len(match.group(1).split()) >= 3:
+            found.append(Quotation(match.start(), match.end(), match.start(1), match.end(1)))
+    return tuple(sorted(found, key=lambda q: (q.start, q.end)))
+
+
+def _cut_quotation(text: str, paired: list[Quotation]) -> list[Quotation]:
+    """Return the quotation cut by a passage boundary: a lone opening mark runs to the end,
+    a lone closing mark runs from the start."""
+    lone = [
+        i
+        for i, char in enumerate(text)
+        if char in '"“”' and not any(q.start <= i < q.end for q in paired)
+    ]
+    if len(lone) != 1:
+        return []
+    index = lone[0]
+    opening = text[index] == "“" or (
+        text[index] == '"'
+        and index + 1 < len(text)
+        and not text[index + 1].isspace()
+        and (index == 0 or text[index - 1].isspace())
+    )
+    if opening:
+        return [Quotation(index, len(text), index + 1, len(text))]
+    return [Quotation(0, index + 1, 0, index)]
+
+
+class Passage:
+    """A passage prepared for comparison: tokens, stems and quotations."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.tokens = tokenize(text)
+        self.keys = tuple(t.key for t in self.tokens)
+        self.stems = tuple(stem(k) for k in self.keys)
+        self.quotations = find_quotations(text)
+
+    @cached_property
+    def stem_set(self) -> frozenset[str]:
+        return frozenset(self.stems)
+
+    @cached_property
+    def key_set(self) -> frozenset[str]:
+        return frozenset(self.keys)
+
+    @cached_property
+    def midsentence_capitals(self) -> frozenset[str]:
+        """Keys of words written with a capital inside a sentence (likely names)."""
+        return frozenset(t.key for t in self.tokens if t.capitalised and not t.sentence_start)
+
+    def in_quotation(self, index: int) -> bool:
+        """Return True when token ``index`` lies inside quotation marks."""
+        token = self.tokens[index]
+        return any(q.inner_start <= token.start < q.inner_end for q in self.quotations)
+
+    def joined(self, index: int) -> bool:
+        """Return True when token ``index`` follows the previous token with only spaces between."""
+        if index <= 0 or index >= len(self.tokens):
+            return False
+        return not self.text[self.tokens[index - 1].end : self.tokens[index].start].strip()
+
+    def same_clause(self, first: int, last: int) -> bool:
+        """Return True when no clause punctuation separates tokens ``first`` and ``last``."""
+        if first >= last:
+            return True
+        between = self.text[self.tokens[first].end : self.tokens[last].start]
+        return not any(mark in between for mark in ",;:.!?()—")
+
+    def span(self, first: int, last: int) -> str:
+        """Return the original text from token ``first`` to token ``last`` inclusive."""
+        if first > last or not self.tokens:
+            return ""
+        return self.text[self.tokens[first].start : self.tokens[last].end]
+
+    def find_phrase(self, words: tuple[str, ...]) -> list[int]:
+        """Return the token indices where the key sequence ``words`` starts."""
+        size = len(words)
+        return [i for i in range(len(self.keys) - size + 1) if self.keys[i : i + size] == words]
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """One opcode of the token alignment: source tokens [a0, a1) against derivative [b0, b1)."""
+
+    tag: str
+    a0: int
+    a1: int
+    b0: int
+    b1: int
+
+
+class PassagePair:
+    """A source and a derivative passage with the token alignment between them."""
+
+    def __init__(self, source: str, derivative: str) -> None:
+        self.source = Passage(source)
+        self.derivative = Passage(derivative)
+        matcher = SequenceMatcher(None, self.source.keys, self.derivative.keys, autojunk=False)
+        self.blocks = tuple(Block(*op) for op in matcher.get_opcodes())
+
+    def side(self, derivative: bool) -> Passage:
+        return self.derivative if derivative else self.source
+
+    def block_of(self, index: int, derivative: bool) -> Block | None:
+        """Return the alignment block holding token ``index`` of one side."""
+        for block in self.blocks:
+            lo, hi = (block.b0, block.b1) if derivative else (block.a0, block.a1)
+            if lo <= index < hi:
+                return block
+        return None
+
+    def counterpart(self, index: int, derivative: bool) -> int | None:
+        """Return the index of the same token on the other side when it lies in an equal block."""
+        block = self.block_of(index, derivative)
+        if block is None or block.tag != "equal":
+            return None
+        return block.a0 + index - block.b0 if derivative else block.b0 + index - block.a0
