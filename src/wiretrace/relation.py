@@ -1,0 +1,544 @@
+"""The verdict on a pair of articles: which is the source, and how the other derives from it.
+
+``compare`` aligns the two documents once, weighs the evidence for a
+direction (containment asymmetry, update markers, publication times,
+datelines, attribution tags, added site material, detail kept), turns the
+alignment around when the second document is the source, and reads the
+relation off a profile of the alignment. Every number the verdict used is
+reported as a line of evidence.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from wiretrace.align import align, invert_alignment, text_anchors
+from wiretrace.config import Settings
+from wiretrace.embed import Encoder
+from wiretrace.errors import InputError
+from wiretrace.models import (
+    Added,
+    AddedKind,
+    AlignedPair,
+    AlignKind,
+    Alignment,
+    Change,
+    ChangeKind,
+    Comparison,
+    Document,
+    Omitted,
+    Relation,
+    SentenceRole,
+)
+
+__all__ = [
+    "COMPARISON_SCHEMA",
+    "DEFAULT_THRESHOLDS",
+    "AlignmentProfile",
+    "VerdictThresholds",
+    "compare",
+    "comparison_from_dict",
+    "comparison_to_dict",
+    "profile_alignment",
+]
+
+COMPARISON_SCHEMA = 1
+
+
+@dataclass(frozen=True, slots=True)
+class VerdictThresholds:
+    """Every threshold of the verdict, in one place (to be calibrated on Clough & Stevenson).
+
+    Shares are of characters: "verbatim share" is the part of the aligned
+    derivative text in identical units, "kept share" identical or edited units.
+    """
+
+    # A derivation aligns most of the derivative, at a decent score, mostly in order;
+    # independent reports of one event share facts but few well-scoring sentences.
+    derivation_coverage: float = 0.45
+    derivation_score: float = 0.66
+    derivation_order: float = 0.55
+    derivation_kept_coverage: float = 0.35  # ... or this much of the derivative kept near-verbatim
+    # Same event without copying: the two share this many of the smaller side's names/numbers.
+    same_event_anchors: float = 0.25
+    # Copies: most aligned derivative text kept nearly as it was.
+    copy_kept_share: float = 0.75
+    copy_verbatim_share: float = 0.50
+    # VERBATIM: both bodies covered (chrome and captions live outside the body).
+    verbatim_coverage: float = 0.95
+    # UPDATE: the source is nearly all there and the derivative adds a real share of new body.
+    update_source_coverage: float = 0.85
+    update_added_share: float = 0.15
+    # CONDENSED vs PARAPHRASE: a rewrite this much shorter, or dropping this much, is condensed.
+    condensed_length_ratio: float = 0.75
+    condensed_source_coverage: float = 0.60
+
+
+DEFAULT_THRESHOLDS = VerdictThresholds()
+
+# Direction clue weights: an update marker is near-proof, text asymmetry strong, metadata weaker.
+_UPDATE_WEIGHT = 2.0
+_CONTAINMENT_WEIGHT = 2.0
+_LENGTH_WEIGHT = 0.6
+# Time must be able to outweigh containment: an excerpt and an update look alike in text.
+_TIME_WEIGHT = 1.5
+_TIME_TRUSTED_HOURS = 6.0  # gaps shorter than this are trusted proportionally less
+_TIME_NOISE_MINUTES = 5.0  # within this, publication order is noise (feeds republish instantly)
+_DATELINE_WEIGHT = 0.3
+_ATTRIBUTION_WEIGHT = 0.2
+_SITE_MATERIAL_WEIGHT = 0.3
+_DETAIL_WEIGHT = 0.4
+
+_SITE_ROLES = (SentenceRole.CHROME, SentenceRole.CAPTION, SentenceRole.CREDIT)
+
+
+@dataclass(frozen=True, slots=True)
+class AlignmentProfile:
+    """What the verdict reads off a source->derivative alignment."""
+
+    source_coverage: float
+    derivative_coverage: float
+    length_ratio: float  # derivative body characters / source body characters
+    verbatim_share: float  # of aligned derivative characters, in identical units
+    kept_share: float  # ... in identical or edited units
+    mean_score: float  # aligned units' scores weighted by derivative characters
+    order_agreement: float  # consecutive units (in derivative order) that keep source order
+    anchor_overlap: float  # shared names/numbers over the smaller side's
+    update_step: int  # derivative's update marker minus the source's
+
+
+@dataclass(frozen=True, slots=True)
+class _Clue:
+    """A direction clue: positive weight favours the first document as the source."""
+
+    weight: float
+    note: str
+
+
+def _body_chars(document: Document) -> int:
+    return sum(len(s.norm) for s in document.body)
+
+
+def _derivative_chars(document: Document, pair: AlignedPair) -> int:
+    return sum(len(document.sentences[j].norm) for j in pair.derivative_sentences)
+
+
+def _order_agreement(pairs: Sequence[AlignedPair]) -> float:
+    ordered = sorted(pairs, key=lambda p: min(p.derivative_sentences))
+    steps = list(itertools.pairwise(ordered))
+    if not steps:
+        return 1.0
+    kept = sum(1 for a, b in steps if min(b.source_sentences) > min(a.source_sentences))
+    return kept / len(steps)
+
+
+def _anchor_overlap(source: Document, derivative: Document) -> float:
+    source_anchors = text_anchors(source.body_text)
+    derivative_anchors = text_anchors(derivative.body_text)
+    smaller = min(len(source_anchors), len(derivative_anchors))
+    return len(source_anchors & derivative_anchors) / smaller if smaller else 0.0
+
+
+def profile_alignment(
+    alignment: Alignment, source: Document, derivative: Document
+) -> AlignmentProfile:
+    """Return the statistics of a source->derivative alignment that the verdict uses."""
+    weights = [_derivative_chars(derivative, p) for p in alignment.pairs]
+    aligned = sum(weights) or 1
+
+    def share(kinds: tuple[AlignKind, ...]) -> float:
+        chars = sum(w for w, p in zip(weights, alignment.pairs, strict=True) if p.kind in kinds)
+        return chars / aligned
+
+    source_chars = _body_chars(source)
+    return AlignmentProfile(
+        source_coverage=alignment.coverage_source,
+        derivative_coverage=alignment.coverage_derivative,
+        length_ratio=_body_chars(derivative) / source_chars if source_chars else 0.0,
+        verbatim_share=share((AlignKind.IDENTICAL,)),
+        kept_share=share((AlignKind.IDENTICAL, AlignKind.EDITED)),
+        mean_score=sum(w * p.score for w, p in zip(weights, alignment.pairs, strict=True))
+        / aligned,
+        order_agreement=_order_agreement(alignment.pairs),
+        anchor_overlap=_anchor_overlap(source, derivative),
+        update_step=(derivative.update_marker or 0) - (source.update_marker or 0),
+    )
+
+
+# --- direction -------------------------------------------------------------------------------
+
+
+def _update_clue(a: Document, b: Document) -> _Clue | None:
+    step = (b.update_marker or 0) - (a.update_marker or 0)
+    if step == 0:
+        return None
+    later = b if step > 0 else a
+    note = f"{later.id} carries UPDATE {later.update_marker}: the later version"
+    return _Clue(math.copysign(_UPDATE_WEIGHT, step), note)
+
+
+def _containment_clue(a: Document, b: Document, alignment: Alignment) -> _Clue | None:
+    asymmetry = alignment.coverage_derivative - alignment.coverage_source
+    if abs(asymmetry) < 0.02:
+        return None
+    contained = b if asymmetry > 0 else a
+    note = (
+        f"containment: {contained.id} is the more contained "
+        f"({b.id} covered {alignment.coverage_derivative:.0%}, "
+        f"{a.id} covered {alignment.coverage_source:.0%})"
+    )
+    return _Clue(_CONTAINMENT_WEIGHT * asymmetry, note)
+
+
+def _length_clue(a: Document, b: Document) -> _Clue | None:
+    a_chars, b_chars = _body_chars(a), _body_chars(b)
+    longest = max(a_chars, b_chars)
+    if longest == 0 or a_chars == b_chars:
+        return None
+    gap = (a_chars - b_chars) / longest
+    shorter = b if gap > 0 else a
+    return _Clue(_LENGTH_WEIGHT * gap, f"length: {shorter.id} is {abs(gap):.0%} shorter")
+
+
+def _time_clue(a: Document, b: Document) -> _Clue | None:
+    a_time, b_time = a.article.published_at, b.article.published_at
+    if a_time is None or b_time is None:
+        return None
+    if (a_time.tzinfo is None) != (b_time.tzinfo is None):
+        return None  # naive and aware times cannot be ordered honestly
+    hours = (b_time - a_time).total_seconds() / 3600.0
+    if abs(hours) * 60.0 < _TIME_NOISE_MINUTES:
+        return _Clue(0.0, "publication times within minutes: not evidence of order")
+    trust = min(1.0, 0.4 + 0.6 * abs(hours) / _TIME_TRUSTED_HOURS)
+    earlier = a if hours > 0 else b
+    note = f"publication time: {earlier.id} is {abs(hours):.1f} h earlier"
+    return _Clue(math.copysign(_TIME_WEIGHT * trust, hours), note)
+
+
+def _dateline_clue(a: Document, b: Document) -> _Clue | None:
+    if (a.dateline is None) == (b.dateline is None):
+        return None
+    dated = a if a.dateline is not None else b
+    weight = _DATELINE_WEIGHT if dated is a else -_DATELINE_WEIGHT
+    return _Clue(weight, f"dateline: {dated.id} opens with {dated.dateline!r}, as wire copy does")
+
+
+def _attribution_clue(a: Document, b: Document) -> _Clue | None:
+    if (a.attribution is None) == (b.attribution is None):
+        return None
+    credited = a if a.attribution is not None else b
+    weight = -_ATTRIBUTION_WEIGHT if credited is a else _ATTRIBUTION_WEIGHT
+    note = f"attribution: {credited.id} credits {credited.attribution}, as a site's copy does"
+    return _Clue(weight, note)
+
+
+def _site_material(document: Document) -> int:
+    return sum(1 for s in document.sentences if s.role in _SITE_ROLES)
+
+
+def _site_material_clue(a: Document, b: Document) -> _Clue | None:
+    a_count, b_count = _site_material(a), _site_material(b)
+    if a_count == b_count:
+        return None
+    extra = b if b_count > a_count else a
+    weight = _SITE_MATERIAL_WEIGHT * math.tanh((b_count - a_count) / 2.0)
+    counts = f"{a.id} {a_count}, {b.id} {b_count}"
+    note = f"site material: {extra.id} adds chrome/captions/credits ({counts})"
+    return _Clue(weight, note)
+
+
+def _detail_clue(a: Document, b: Document) -> _Clue | None:
+    a_anchors, b_anchors = text_anchors(a.body_text), text_anchors(b.body_text)
+    only_a, only_b = len(a_anchors - b_anchors), len(b_anchors - a_anchors)
+    if only_a == only_b:
+        return None
+    richer = a if only_a > only_b else b
+    weight = _DETAIL_WEIGHT * (only_a - only_b) / (only_a + only_b)
+    note = (
+        f"detail: {richer.id} has more names/numbers of its own ({a.id} {only_a}, {b.id} {only_b})"
+    )
+    return _Clue(weight, note)
+
+
+def _direction_clues(a: Document, b: Document, alignment: Alignment) -> list[_Clue]:
+    """Every clue on whether ``a`` (positive) or ``b`` (negative) is the source."""
+    clues = [
+        _update_clue(a, b),
+        _containment_clue(a, b, alignment),
+        _length_clue(a, b),
+        _time_clue(a, b),
+        _dateline_clue(a, b),
+        _attribution_clue(a, b),
+        _site_material_clue(a, b),
+        _detail_clue(a, b),
+    ]
+    return [c for c in clues if c is not None]
+
+
+def _decide_direction(
+    a: Document, b: Document, alignment: Alignment
+) -> tuple[bool, float, tuple[str, ...]]:
+    """Return (a is the source, confidence in [0.5, 1), evidence lines)."""
+    clues = _direction_clues(a, b, alignment)
+    total = sum(c.weight for c in clues)
+    a_is_source = total >= 0.0
+    confidence = round(0.5 + 0.5 * math.tanh(abs(total)), 4)
+    evidence = tuple(f"{c.note} [{c.weight:+.2f}]" for c in clues)
+    chosen = a if a_is_source else b
+    summary = f"direction: {chosen.id} is the source (weight {total:+.2f})"
+    return a_is_source, confidence, (*evidence, summary)
+
+
+# --- verdict ---------------------------------------------------------------------------------
+
+
+def _margin(value: float, threshold: float, scale: float) -> float:
+    """Confidence in [0.5, 1] from how far ``value`` lies from ``threshold``."""
+    return 0.5 + 0.5 * min(1.0, abs(value - threshold) / scale)
+
+
+def _is_derivation(profile: AlignmentProfile, thresholds: VerdictThresholds) -> bool:
+    kept_coverage = profile.kept_share * profile.derivative_coverage
+    if kept_coverage >= thresholds.derivation_kept_coverage:
+        return True
+    return (
+        profile.derivative_coverage >= thresholds.derivation_coverage
+        and profile.mean_score >= thresholds.derivation_score
+        and profile.order_agreement >= thresholds.derivation_order
+    )
+
+
+def _no_derivation(
+    profile: AlignmentProfile, thresholds: VerdictThresholds
+) -> tuple[Relation, float]:
+    confidence = _margin(profile.anchor_overlap, thresholds.same_event_anchors, 0.25)
+    if profile.anchor_overlap >= thresholds.same_event_anchors:
+        return Relation.INDEPENDENT, confidence
+    return Relation.UNRELATED, confidence
+
+
+def _copy_relation(
+    profile: AlignmentProfile, thresholds: VerdictThresholds
+) -> tuple[Relation, float]:
+    """Relation of a derivative that kept most of its aligned text nearly as it was."""
+    added_share = 1.0 - profile.derivative_coverage
+    if profile.update_step > 0 or (
+        profile.source_coverage >= thresholds.update_source_coverage
+        and added_share >= thresholds.update_added_share
+    ):
+        return Relation.UPDATE, _margin(added_share, thresholds.update_added_share, 0.3)
+    if profile.source_coverage >= thresholds.verbatim_coverage:
+        confidence = min(
+            _margin(profile.derivative_coverage, thresholds.verbatim_coverage - 0.1, 0.1),
+            _margin(profile.verbatim_share, thresholds.copy_verbatim_share, 0.5),
+        )
+        return Relation.VERBATIM, confidence
+    confidence = min(
+        _margin(profile.source_coverage, thresholds.verbatim_coverage, 0.3),
+        _margin(profile.kept_share, thresholds.copy_kept_share, 0.25),
+    )
+    return Relation.EXCERPT, confidence
+
+
+def _rewrite_relation(
+    profile: AlignmentProfile, thresholds: VerdictThresholds
+) -> tuple[Relation, float]:
+    """Relation of a derivative that rewrote most of what it kept."""
+    if profile.update_step > 0:
+        return Relation.UPDATE, 0.6
+    shorter = profile.length_ratio < thresholds.condensed_length_ratio
+    dropped = profile.source_coverage < thresholds.condensed_source_coverage
+    length_margin = _margin(profile.length_ratio, thresholds.condensed_length_ratio, 0.25)
+    if shorter or dropped:
+        return Relation.CONDENSED, length_margin if shorter else 0.6
+    return Relation.PARAPHRASE, length_margin
+
+
+def _verdict(
+    profile: AlignmentProfile, thresholds: VerdictThresholds
+) -> tuple[Relation, float, tuple[str, ...]]:
+    evidence = (
+        f"coverage: source {profile.source_coverage:.0%}, "
+        f"derivative {profile.derivative_coverage:.0%}",
+        f"aligned derivative text: {profile.verbatim_share:.0%} identical, "
+        f"{profile.kept_share:.0%} identical or edited; mean score {profile.mean_score:.2f}",
+        f"length ratio {profile.length_ratio:.2f}; order kept {profile.order_agreement:.0%}; "
+        f"shared names/numbers {profile.anchor_overlap:.0%}",
+    )
+    if not _is_derivation(profile, thresholds):
+        relation, confidence = _no_derivation(profile, thresholds)
+    elif (
+        profile.kept_share >= thresholds.copy_kept_share
+        and profile.verbatim_share >= thresholds.copy_verbatim_share
+    ):
+        relation, confidence = _copy_relation(profile, thresholds)
+    else:
+        relation, confidence = _rewrite_relation(profile, thresholds)
+    return relation, round(confidence, 4), evidence
+
+
+def compare(
+    a: Document,
+    b: Document,
+    encoder: Encoder,
+    settings: Settings,
+    source: str | None = None,
+    thresholds: VerdictThresholds = DEFAULT_THRESHOLDS,
+) -> Comparison:
+    """Compare two documents and return the verdict, aligned source -> derivative.
+
+    When ``source`` names one of the two ids, that document is the source and
+    the direction confidence is 1; otherwise the direction is weighed from the
+    evidence. The returned comparison's alignment always reads from its
+    ``source`` to its ``derivative``.
+
+    Raises:
+        InputError: ``source`` names neither document.
+    """
+    if source is not None and source not in (a.id, b.id):
+        raise InputError(f"source must be {a.id!r} or {b.id!r}, got {source!r}")
+    alignment = align(a, b, encoder, settings.align)
+    if source is not None:
+        a_is_source = source == a.id
+        direction_confidence = 1.0
+        direction_evidence: tuple[str, ...] = (f"direction: {source} named as the source",)
+    else:
+        a_is_source, direction_confidence, direction_evidence = _decide_direction(a, b, alignment)
+    source_doc, derivative_doc = (a, b) if a_is_source else (b, a)
+    if not a_is_source:
+        alignment = invert_alignment(alignment, a, b, settings.align)
+    profile = profile_alignment(alignment, source_doc, derivative_doc)
+    relation, confidence, verdict_evidence = _verdict(profile, thresholds)
+    return Comparison(
+        source=source_doc.id,
+        derivative=derivative_doc.id,
+        relation=relation,
+        confidence=confidence,
+        alignment=alignment,
+        direction_confidence=direction_confidence,
+        evidence=(*direction_evidence, *verdict_evidence),
+    )
+
+
+# --- JSON contract ---------------------------------------------------------------------------
+
+
+def _pair_to_dict(
+    pair: AlignedPair, source_doc: Document, derivative_doc: Document
+) -> dict[str, Any]:
+    return {
+        "source_sentences": list(pair.source_sentences),
+        "derivative_sentences": list(pair.derivative_sentences),
+        "kind": pair.kind.value,
+        "score": pair.score,
+        "changes": [
+            {
+                "kind": c.kind.value,
+                "source_text": c.source_text,
+                "derivative_text": c.derivative_text,
+                "note": c.note,
+            }
+            for c in pair.changes
+        ],
+        "source_text": " ".join(source_doc.sentences[i].text for i in pair.source_sentences),
+        "derivative_text": " ".join(
+            derivative_doc.sentences[j].text for j in pair.derivative_sentences
+        ),
+    }
+
+
+def comparison_to_dict(
+    c: Comparison, source_doc: Document, derivative_doc: Document
+) -> dict[str, Any]:
+    """Return the comparison as a JSON-ready dict (the ``compare`` contract, schema 1).
+
+    Pairs also carry the sentences' original text, for reports.
+
+    Raises:
+        InputError: the documents are not the comparison's source and derivative.
+    """
+    if (source_doc.id, derivative_doc.id) != (c.source, c.derivative):
+        raise InputError(
+            f"documents {source_doc.id!r}, {derivative_doc.id!r} are not the comparison's "
+            f"{c.source!r}, {c.derivative!r}"
+        )
+    alignment = c.alignment
+    return {
+        "schema": COMPARISON_SCHEMA,
+        "source": c.source,
+        "derivative": c.derivative,
+        "relation": c.relation.value,
+        "confidence": c.confidence,
+        "coverage": {
+            "source": alignment.coverage_source,
+            "derivative": alignment.coverage_derivative,
+        },
+        "pairs": [_pair_to_dict(p, source_doc, derivative_doc) for p in alignment.pairs],
+        "omitted": [
+            {"sentence": o.sentence, "text": o.text, "caveat": o.caveat} for o in alignment.omitted
+        ],
+        "added": [
+            {"sentence": a.sentence, "text": a.text, "kind": a.kind.value} for a in alignment.added
+        ],
+        "evidence": list(c.evidence),
+        "direction_confidence": c.direction_confidence,
+    }
+
+
+def _change_from_dict(item: Mapping[str, Any]) -> Change:
+    return Change(
+        kind=ChangeKind(item["kind"]),
+        source_text=str(item["source_text"]),
+        derivative_text=str(item["derivative_text"]),
+        note=str(item.get("note", "")),
+    )
+
+
+def _pair_from_dict(item: Mapping[str, Any]) -> AlignedPair:
+    return AlignedPair(
+        source_sentences=tuple(int(i) for i in item["source_sentences"]),
+        derivative_sentences=tuple(int(j) for j in item["derivative_sentences"]),
+        kind=AlignKind(item["kind"]),
+        score=float(item["score"]),
+        changes=tuple(_change_from_dict(c) for c in item.get("changes", ())),
+    )
+
+
+def comparison_from_dict(data: Mapping[str, Any]) -> Comparison:
+    """Return the comparison stored by ``comparison_to_dict``.
+
+    Raises:
+        InputError: a field is missing or holds an unknown kind, or the schema is newer.
+    """
+    schema = data.get("schema", COMPARISON_SCHEMA)
+    if not isinstance(schema, int) or schema > COMPARISON_SCHEMA:
+        raise InputError(f"comparison schema {schema!r} is newer than {COMPARISON_SCHEMA}")
+    try:
+        alignment = Alignment(
+            pairs=tuple(_pair_from_dict(p) for p in data["pairs"]),
+            omitted=tuple(
+                Omitted(int(o["sentence"]), str(o["text"]), bool(o["caveat"]))
+                for o in data["omitted"]
+            ),
+            added=tuple(
+                Added(int(a["sentence"]), str(a["text"]), AddedKind(a["kind"]))
+                for a in data["added"]
+            ),
+            coverage_source=float(data["coverage"]["source"]),
+            coverage_derivative=float(data["coverage"]["derivative"]),
+        )
+        return Comparison(
+            source=str(data["source"]),
+            derivative=str(data["derivative"]),
+            relation=Relation(data["relation"]),
+            confidence=float(data["confidence"]),
+            alignment=alignment,
+            direction_confidence=float(data["direction_confidence"]),
+            evidence=tuple(str(e) for e in data["evidence"]),
+        )
+    except (KeyError, TypeError, ValueError) as error:
+        raise InputError(f"comparison cannot be read: {error!r}") from error

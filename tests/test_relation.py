@@ -1,0 +1,285 @@
+"""The pair verdict: direction, relation, evidence and the JSON contract."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from wiretrace.config import EmbedSettings, Settings
+from wiretrace.embed import Encoder, HashingEncoder, get_encoder
+from wiretrace.errors import InputError
+from wiretrace.models import (
+    Article,
+    Comparison,
+    Document,
+    Relation,
+    Sentence,
+    SentenceRole,
+    Span,
+)
+from wiretrace.relation import (
+    DEFAULT_THRESHOLDS,
+    compare,
+    comparison_from_dict,
+    comparison_to_dict,
+)
+from wiretrace.text import prepare
+
+SETTINGS = Settings()
+ENCODER = HashingEncoder()
+
+ORIGINAL = (
+    "Floodwaters forced 3,000 residents of Marlow to leave their homes on Tuesday.",
+    "The river Tane rose 4.2 metres overnight after three days of heavy rain.",
+    "Mayor Ellen Park said emergency shelters had opened in two schools.",
+    "Rescue teams used boats to reach families stranded on the roofs of their houses.",
+    "Power was cut to about 12,000 homes, the utility company Nordgrid said.",
+    "Forecasters expect more rain across the region on Thursday.",
+    "The last comparable flood hit the town in 1987, according to the council.",
+    "Volunteers filled sandbags outside the town hall through the night.",
+)
+NEW_MATERIAL = (
+    "By Wednesday morning the water had begun to recede from the town centre.",
+    "Two people were found dead in a car swept off a road near Hollin, police said.",
+    "Prime Minister Ravi Osei is due to visit Marlow on Thursday afternoon.",
+)
+INDEPENDENT_REPORT = (
+    "Thousands fled Marlow as the Tane burst its banks, in the worst flooding since 1987.",
+    "About 3,000 people were evacuated, officials said, many of them elderly.",
+    "Ellen Park, the mayor, called it a night of fear and courage.",
+    "Nordgrid confirmed outages affecting roughly 12,000 customers.",
+    "Shopkeepers along the High Street counted their losses as the water lapped at doors.",
+    "More wet weather is forecast on Thursday.",
+)
+UNRELATED_STORY = (
+    "The central bank of Norland held its key interest rate at 3.5 percent on Friday.",
+    "Governor Anna Lind said inflation was falling more slowly than expected.",
+    "Markets had priced in a cut after weak retail figures in March.",
+    "The currency rose half a percent against the euro after the announcement.",
+)
+
+Line = str | tuple[SentenceRole, str]
+
+
+def make_document(
+    doc_id: str,
+    lines: Sequence[Line],
+    *,
+    update_marker: int | None = None,
+    published_at: datetime | None = None,
+) -> Document:
+    """A document with one sentence per line; a (role, text) line gets that role."""
+    sentences: list[Sentence] = []
+    offset = 0
+    for index, line in enumerate(lines):
+        role, text = line if isinstance(line, tuple) else (SentenceRole.BODY, line)
+        sentences.append(Sentence(index, Span(offset, offset + len(text)), text, text, index, role))
+        offset += len(text) + 1
+    article = Article(
+        id=doc_id, text="\n".join(s.text for s in sentences), published_at=published_at
+    )
+    return Document(article=article, sentences=tuple(sentences), update_marker=update_marker)
+
+
+def run(a: Document, b: Document, source: str | None = None) -> Comparison:
+    return compare(a, b, ENCODER, SETTINGS, source=source)
+
+
+def test_copy_with_site_chrome_is_verbatim_from_the_original() -> None:
+    original = make_document("wire", ORIGINAL)
+    copy = make_document(
+        "site",
+        [
+            (SentenceRole.CHROME, "Share this article"),
+            (SentenceRole.CAPTION, "Residents leave Marlow by boat on Tuesday."),
+            *ORIGINAL,
+            (SentenceRole.CHROME, "Leave a Reply"),
+        ],
+    )
+    for a, b in ((original, copy), (copy, original)):
+        comparison = run(a, b)
+        assert (comparison.source, comparison.derivative) == ("wire", "site")
+        assert comparison.relation is Relation.VERBATIM
+        assert comparison.confidence >= 0.8
+        assert comparison.direction_confidence > 0.5
+
+
+def test_excerpt_is_the_contained_prefix() -> None:
+    original = make_document("wire", ORIGINAL)
+    excerpt = make_document("site", ORIGINAL[:4])
+    comparison = run(excerpt, original)
+    assert (comparison.source, comparison.derivative) == ("wire", "site")
+    assert comparison.relation is Relation.EXCERPT
+    assert any(e.startswith("containment: site") for e in comparison.evidence)
+    # the returned alignment reads source -> derivative even though the excerpt came first
+    assert [p.source_sentences for p in comparison.alignment.pairs] == [(i,) for i in range(4)]
+    assert [o.sentence for o in comparison.alignment.omitted] == [4, 5, 6, 7]
+
+
+def test_marked_update_is_the_later_longer_version() -> None:
+    original = make_document("v0", ORIGINAL)
+    update = make_document("v1", [*ORIGINAL, *NEW_MATERIAL], update_marker=1)
+    comparison = run(update, original)
+    assert (comparison.source, comparison.derivative) == ("v0", "v1")
+    assert comparison.relation is Relation.UPDATE
+    assert [a.sentence for a in comparison.alignment.added] == [8, 9, 10]
+    assert any("UPDATE 1" in e for e in comparison.evidence)
+
+
+def test_publication_time_tells_an_update_from_an_excerpt() -> None:
+    morning = datetime(2025, 3, 4, 6, 0, tzinfo=UTC)
+    original = make_document("early", ORIGINAL, published_at=morning)
+    longer = make_document(
+        "late", [*ORIGINAL, *NEW_MATERIAL], published_at=morning + timedelta(hours=8)
+    )
+    comparison = run(longer, original)
+    assert (comparison.source, comparison.relation) == ("early", Relation.UPDATE)
+    assert any(e.startswith("publication time: early") for e in comparison.evidence)
+    # without times the shorter contained text is taken for an excerpt of the longer
+    untimed = run(
+        make_document("late", [*ORIGINAL, *NEW_MATERIAL]), make_document("early", ORIGINAL)
+    )
+    assert (untimed.source, untimed.relation) == ("late", Relation.EXCERPT)
+
+
+def test_independent_report_of_the_same_event() -> None:
+    comparison = run(make_document("wire", ORIGINAL), make_document("local", INDEPENDENT_REPORT))
+    assert comparison.relation is Relation.INDEPENDENT
+    assert not comparison.relation.is_derivation
+
+
+def test_unrelated_stories() -> None:
+    comparison = run(make_document("flood", ORIGINAL), make_document("bank", UNRELATED_STORY))
+    assert comparison.relation is Relation.UNRELATED
+    assert comparison.alignment.pairs == ()
+
+
+def test_named_source_is_obeyed_and_checked() -> None:
+    original = make_document("wire", ORIGINAL)
+    excerpt = make_document("site", ORIGINAL[:4])
+    comparison = run(original, excerpt, source="site")
+    assert (comparison.source, comparison.derivative) == ("site", "wire")
+    assert comparison.direction_confidence == 1.0
+    assert comparison.relation is Relation.UPDATE  # read that way, the longer adds material
+    with pytest.raises(InputError, match="source must be"):
+        run(original, excerpt, source="elsewhere")
+
+
+def test_thresholds_live_in_one_frozen_record() -> None:
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        DEFAULT_THRESHOLDS.verbatim_coverage = 0.5  # type: ignore[misc]
+
+
+def test_json_contract_round_trips() -> None:
+    original = make_document("wire", ORIGINAL)
+    derivative = make_document(
+        "site", [ORIGINAL[0], ORIGINAL[1] + " " + ORIGINAL[2], *NEW_MATERIAL[:1]]
+    )
+    comparison = run(original, derivative)
+    data = comparison_to_dict(comparison, original, derivative)
+    fixed = {
+        "source",
+        "derivative",
+        "relation",
+        "confidence",
+        "coverage",
+        "pairs",
+        "omitted",
+        "added",
+        "evidence",
+        "direction_confidence",
+    }
+    assert fixed <= set(data)
+    assert set(data["coverage"]) == {"source", "derivative"}
+    pair = data["pairs"][0]
+    assert {"source_sentences", "derivative_sentences", "kind", "score", "changes"} <= set(pair)
+    assert {"sentence", "text", "caveat"} <= set(data["omitted"][0])
+    assert {"sentence", "text", "kind"} <= set(data["added"][0])
+    restored = comparison_from_dict(json.loads(json.dumps(data)))
+    assert restored == comparison
+    with pytest.raises(InputError):
+        comparison_to_dict(comparison, derivative, original)
+    with pytest.raises(InputError):
+        comparison_from_dict({"source": "wire"})
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    st.lists(st.sampled_from(ORIGINAL + NEW_MATERIAL), max_size=8, unique=True),
+    st.lists(st.sampled_from(ORIGINAL + NEW_MATERIAL + INDEPENDENT_REPORT), max_size=8),
+)
+def test_compare_is_deterministic_and_well_formed(a_lines: list[str], b_lines: list[str]) -> None:
+    a, b = make_document("a", a_lines), make_document("b", b_lines)
+    comparison = run(a, b)
+    assert run(a, b) == comparison
+    assert {comparison.source, comparison.derivative} == {"a", "b"}
+    source, derivative = (a, b) if comparison.source == "a" else (b, a)
+    source_body = {s.index for s in source.body}
+    derivative_body = {s.index for s in derivative.body}
+    for pair in comparison.alignment.pairs:
+        assert set(pair.source_sentences) <= source_body
+        assert set(pair.derivative_sentences) <= derivative_body
+    assert {o.sentence for o in comparison.alignment.omitted} <= source_body
+    assert 0.0 <= comparison.confidence <= 1.0
+    assert 0.5 <= comparison.direction_confidence <= 1.0
+
+
+# --- the seeds, with the real sentence model ------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def minilm() -> Encoder:
+    return get_encoder(EmbedSettings())
+
+
+@pytest.fixture(scope="session")
+def seed_documents(seeds_dir: Path) -> dict[str, Document]:
+    documents = {}
+    for path in sorted(seeds_dir.glob("*.txt")):
+        seed = path.name[:3]
+        documents[seed] = prepare(Article(id=seed, text=path.read_text(encoding="utf-8")))
+    return documents
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("seed", "relation"),
+    [
+        ("001", Relation.CONDENSED),
+        ("002", Relation.PARAPHRASE),
+        ("003", Relation.EXCERPT),
+        ("004", Relation.PARAPHRASE),
+    ],
+)
+def test_seed_relations_with_the_wire_original_as_source(
+    seed: str, relation: Relation, minilm: Encoder, seed_documents: dict[str, Document]
+) -> None:
+    original, derivative = seed_documents["000"], seed_documents[seed]
+    for a, b in ((original, derivative), (derivative, original)):
+        comparison = compare(a, b, minilm, SETTINGS)
+        assert (comparison.source, comparison.derivative) == ("000", seed)
+        assert comparison.relation is relation
+        assert comparison.direction_confidence > 0.6
+
+
+@pytest.mark.slow
+def test_seed_excerpt_coverage_and_kept_text(
+    minilm: Encoder, seed_documents: dict[str, Document]
+) -> None:
+    comparison = compare(seed_documents["000"], seed_documents["003"], minilm, SETTINGS)
+    alignment = comparison.alignment
+    assert 0.4 <= alignment.coverage_source <= 0.8
+    assert alignment.coverage_derivative >= 0.9
+    caption_and_credit = {
+        s.index
+        for s in seed_documents["003"].sentences
+        if s.role in (SentenceRole.CAPTION, SentenceRole.CREDIT)
+    }
+    assert caption_and_credit <= {a.sentence for a in alignment.added}
