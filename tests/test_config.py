@@ -29,7 +29,10 @@ def test_layers_apply_in_order(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("values", "message"),
     [
-        ({"candidates": {"jaccard_threshold": 1.5}}, "jaccard_threshold must be in (0, 1], got 1.5"),
+        (
+            {"candidates": {"jaccard_threshold": 1.5}},
+            "jaccard_threshold must be in (0, 1], got 1.5",
+        ),
         ({"candidates": {"bogus": 1}}, "unknown setting 'bogus'"),
         ({"embed": {"model": "gpt"}}, "embed.model must be"),
         ({"candidates": {"num_perm": "many"}}, "cannot use 'many' as int"),
@@ -44,5 +47,5 @@ def test_bad_values_are_named(values: dict[str, dict[str, object]], message: str
 def test_unreadable_toml_names_the_file(tmp_path: Path) -> None:
     bad = tmp_path / "bad.toml"
     bad.write_text("[candidates\n")
-    with pytest.raises(ConfigError, match="bad.toml"):
+    with pytest.raises(ConfigError, match=r"bad\.toml"):
         load_settings(bad, env={})

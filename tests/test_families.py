@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from wiretrace.families import MemberInfo, family_id, plan_families
-from wiretrace.models import Alignment, AlignedPair, AlignKind, Comparison, Relation
+from wiretrace.models import AlignedPair, AlignKind, Alignment, Comparison, Relation
 
 T0 = datetime(2026, 2, 3, 8, 0, tzinfo=UTC)
 
@@ -57,8 +57,12 @@ def test_independent_report_joins_the_family_without_being_a_derivative() -> Non
     comps = [
         comparison("wire", "copy", Relation.VERBATIM),
         Comparison(
-            "wire", "other-agency", Relation.INDEPENDENT, 0.7,
-            Alignment((), (), (), 0.05, 0.05), 0.5,
+            "wire",
+            "other-agency",
+            Relation.INDEPENDENT,
+            0.7,
+            Alignment((), (), (), 0.05, 0.05),
+            0.5,
         ),
     ]
     plans = plan_families(infos, comps)
@@ -67,7 +71,9 @@ def test_independent_report_joins_the_family_without_being_a_derivative() -> Non
     family = by_origin["wire"]
     assert family.members == ("copy", "other-agency", "wire")
     assert [(k.source, k.derivative) for k in family.links] == [("wire", "copy")]
-    assert [(k.source, k.derivative) for k in family.independent_links] == [("wire", "other-agency")]
+    assert [(k.source, k.derivative) for k in family.independent_links] == [
+        ("wire", "other-agency")
+    ]
     assert by_origin["unrelated"].members == ("unrelated",)
 
 
@@ -103,8 +109,14 @@ def graphs(draw: st.DrawFn) -> tuple[list[MemberInfo], list[Comparison]]:
                 rel = draw(st.sampled_from(list(Relation)))
                 src, der = (ids[i], ids[j]) if draw(st.booleans()) else (ids[j], ids[i])
                 comps.append(
-                    comparison(src, der, rel, draw(st.floats(0, 1)), draw(st.floats(0, 1)),
-                               draw(st.floats(0, 1)))
+                    comparison(
+                        src,
+                        der,
+                        rel,
+                        draw(st.floats(0, 1)),
+                        draw(st.floats(0, 1)),
+                        draw(st.floats(0, 1)),
+                    )
                 )
     return infos, comps
 

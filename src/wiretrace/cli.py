@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -17,12 +18,12 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from wiretrace.config import Settings, load_settings
 from wiretrace.contracts import analysis_to_dict, family_to_dict
-from wiretrace.errors import WiretraceError
+from wiretrace.errors import ConfigError, DependencyError, WiretraceError
 from wiretrace.pipeline import IngestReport, Service
+from wiretrace.relation import comparison_to_dict
 from wiretrace.render.graph import family_dot
 from wiretrace.render.html import compare_page, report_page
 from wiretrace.render.terminal import families_table, family_table, print_comparison
-from wiretrace.relation import comparison_to_dict
 
 app = typer.Typer(
     add_completion=False,
@@ -34,7 +35,9 @@ err = Console(stderr=True)
 
 DbOption = Annotated[
     str | None,
-    typer.Option("--db", help="Database URL (sqlite:///file or postgresql://...); env WIRETRACE_DB."),
+    typer.Option(
+        "--db", help="Database URL (sqlite:///file or postgresql://...); env WIRETRACE_DB."
+    ),
 ]
 ConfigOption = Annotated[
     Path | None, typer.Option("--config", help="A TOML settings file.", exists=True)
@@ -120,7 +123,9 @@ def _run_analysis(
 
 @app.command()
 def ingest(
-    paths: Annotated[list[Path], typer.Argument(help="Files or folders: .txt .md .jsonl .csv .html")],
+    paths: Annotated[
+        list[Path], typer.Argument(help="Files or folders: .txt .md .jsonl .csv .html")
+    ],
     db: DbOption = None,
     config: ConfigOption = None,
 ) -> None:
@@ -182,9 +187,13 @@ def family(
 def compare(
     a: Annotated[str, typer.Argument(help="A file or a stored article id.")],
     b: Annotated[str, typer.Argument(help="A file or a stored article id.")],
-    source: Annotated[str | None, typer.Option("--source", help="Which of the two is the source.")] = None,
+    source: Annotated[
+        str | None, typer.Option("--source", help="Which of the two is the source.")
+    ] = None,
     as_json: JsonOption = False,
-    html: Annotated[Path | None, typer.Option("--html", help="Write a side-by-side page here.")] = None,
+    html: Annotated[
+        Path | None, typer.Option("--html", help="Write a side-by-side page here.")
+    ] = None,
     db: DbOption = None,
     config: ConfigOption = None,
 ) -> None:
@@ -219,14 +228,41 @@ def demo(
     """Analyse the bundled sample corpus, print its families and write an HTML report."""
     settings = _settings(db, None)
     with _service(settings, temporary=db is None) as service:
-        code = _run_analysis(service, [sample_corpus()], as_json, html, "wiretrace demo: sample corpus")
+        code = _run_analysis(
+            service, [sample_corpus()], as_json, html, "wiretrace demo: sample corpus"
+        )
     raise typer.Exit(code)
+
+
+LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8000,
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Serve the JSON API, its docs at /docs and the web pages."""
+    if host not in LOCAL_HOSTS and not os.environ.get("WIRETRACE_TOKEN", "").strip():
+        raise ConfigError(
+            f"refusing to listen on {host} without WIRETRACE_TOKEN: anyone could write to the "
+            "store; set the token or use --host 127.0.0.1"
+        )
+    try:
+        import uvicorn
+
+        from wiretrace.web import create_app
+    except ImportError as exc:
+        raise DependencyError(f"serving needs wiretrace[web] ({exc.name} is missing)") from exc
+    uvicorn.run(create_app(_settings(db, config)), host=host, port=port, log_level="info")
 
 
 def main() -> None:
     """Entry point: run the app, turning wiretrace errors into one clear line and exit code 2."""
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)
     except WiretraceError as exc:
         err.print(f"[red]error:[/] {exc}", highlight=False)
         sys.exit(2)
@@ -239,6 +275,7 @@ def main() -> None:
             exc.show()
             sys.exit(exc.exit_code)
         raise
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":

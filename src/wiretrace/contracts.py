@@ -58,6 +58,8 @@ def analysis_to_dict(articles: Sequence[Article], families: Sequence[Family]) ->
     """The ``analyze --json`` contract: articles with their family, and every family."""
     family_of = {m: f.id for f in families for m in f.members}
     return {
-        "articles": [article_to_dict(a, family_of.get(a.id)) for a in sorted(articles, key=lambda a: a.id)],
+        "articles": [
+            article_to_dict(a, family_of.get(a.id)) for a in sorted(articles, key=lambda a: a.id)
+        ],
         "families": [family_to_dict(f) for f in sorted(families, key=lambda f: f.id)],
     }

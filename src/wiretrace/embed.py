@@ -8,6 +8,7 @@ fallback. Both return L2-normalised float32 rows, so a dot product is a cosine.
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 from collections.abc import Sequence
@@ -37,7 +38,8 @@ class Encoder(Protocol):
 def _normalise_rows(matrix: Matrix) -> Matrix:
     norms = np.linalg.norm(matrix, axis=1, keepdims=True)
     norms[norms == 0] = 1.0
-    return (matrix / norms).astype(np.float32)
+    normalised: Matrix = (matrix / norms).astype(np.float32)
+    return normalised
 
 
 class HashingEncoder:
@@ -53,7 +55,7 @@ class HashingEncoder:
         matrix = np.zeros((len(sentences), self.dim), dtype=np.float32)
         for row, sentence in enumerate(sentences):
             words = [w.lower() for w in _WORD.findall(sentence)]
-            features = words + [f"{a} {b}" for a, b in zip(words, words[1:], strict=False)]
+            features = words + [f"{a} {b}" for a, b in itertools.pairwise(words)]
             for feature in features:
                 bucket = xxhash.xxh64_intdigest(feature.encode("utf-8")) % self.dim
                 matrix[row, bucket] += 1.0

@@ -13,7 +13,8 @@ How the graph is drawn, and why:
   order.
 - A derivative's parent is the earlier-ranked neighbour it resembles most: a copy
   of a copy shares the intermediate's edits and cuts, so it scores higher with the
-  intermediate than with the original.
+  intermediate than with the original; a photo caption the intermediate added and
+  the copy carries settles what the body text cannot.
 - Exact duplicates (same body text) are grouped and counted; the first-ranked copy
   stands for the group.
 """
@@ -36,6 +37,7 @@ class MemberInfo:
     id: str
     published_at: datetime | None
     body_hash: str  # hash of the normalised body text: equal hashes are exact duplicates
+    captions: frozenset[str] = frozenset()  # photo captions: a copy of a copy carries its source's
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,10 +137,24 @@ def _representatives(
 
 
 def _strength(c: Comparison) -> float:
-    """How much of both texts the comparison aligned, and how well: the closer copy wins."""
+    """How closely a derivative follows a candidate parent: the closer copy wins.
+
+    The main term is how well the parent explains the derivative's aligned
+    sentences (near-verbatim beats reworded); the source's coverage breaks ties in
+    favour of the nearer intermediate, whose text was already cut.
+    """
     pairs = c.alignment.pairs
-    mean_score = sum(p.score for p in pairs) / len(pairs) if pairs else 0.0
-    return c.alignment.coverage_source + c.alignment.coverage_derivative + 0.5 * mean_score
+    explained = sum(p.score * len(p.derivative_sentences) for p in pairs)
+    units = sum(len(p.derivative_sentences) for p in pairs) or 1
+    return c.alignment.coverage_derivative * explained / units + 0.25 * c.alignment.coverage_source
+
+
+CAPTION_BONUS = 0.1  # one shared caption outweighs small differences of alignment
+
+
+def _closeness(c: Comparison, parent: str, member: str, info: Mapping[str, MemberInfo]) -> float:
+    shared = len(info[parent].captions & info[member].captions)
+    return _strength(c) + CAPTION_BONUS * shared
 
 
 def _pair_key(a: str, b: str) -> tuple[str, str]:
@@ -211,38 +227,52 @@ def _tree_links(
     by_pair: Mapping[tuple[str, str], Comparison],
     info: Mapping[str, MemberInfo],
 ) -> tuple[list[Link], list[tuple[str, ...]]]:
-    """Pick each member's parent among earlier-ranked members of its derivation tree."""
+    """Grow the derivation tree from the first-ranked member, each member taking one parent.
+
+    Members attach in rank order to the closest already-attached neighbour, earlier-ranked
+    neighbours first; a member whose only verified neighbours rank after it waits until one
+    of them is attached. Attaching only to attached members keeps the graph a tree.
+    """
     representative, groups = _representatives(order, info, order)
+    rank = {m: i for i, m in enumerate(order)}
+    neighbours: dict[str, list[str]] = defaultdict(list)
+    for a, b in by_pair:
+        if a in rank and b in rank:
+            neighbours[a].append(b)
+            neighbours[b].append(a)
+    attached = {order[0]}
     links: list[Link] = []
-    for position, member in enumerate(order[1:], start=1):
-        best: Comparison | None = None
-        best_parent = ""
-        earlier = order[:position]
-        if representative[member] != member:
-            # an exact copy derives from the first copy of its group
-            parent = representative[member]
-            found = by_pair.get(_pair_key(parent, member))
-            if found is not None:
-                links.append(Link(parent, member, found))
-                continue
-        for parent in earlier:
-            if representative[parent] != parent:
-                continue  # later duplicates never parent anything: their group's first copy does
-            candidate = by_pair.get(_pair_key(parent, member))
-            if candidate is None:
-                continue
-            if best is None or _strength(candidate) > _strength(best):
-                best, best_parent = candidate, parent
-        if best is None:
-            # connected only through later members: take the strongest edge to any earlier one
-            for parent in earlier:
-                candidate = by_pair.get(_pair_key(parent, member))
-                if candidate is not None and (
-                    best is None or _strength(candidate) > _strength(best)
-                ):
-                    best, best_parent = candidate, parent
-        if best is not None:
-            links.append(Link(best_parent, member, best))
+    waiting: list[str] = []
+
+    def attach(member: str) -> bool:
+        parents = [p for p in neighbours[member] if p in attached]
+        if not parents:
+            return False
+        copy_of = representative[member]
+        if copy_of != member and copy_of in parents:
+            parent = copy_of  # an exact copy derives from the first copy of its group
+        else:
+            pool = [p for p in parents if representative[p] == p] or parents
+            earlier = [p for p in pool if rank[p] < rank[member]] or pool
+            parent = max(
+                sorted(earlier, key=rank.__getitem__),
+                key=lambda p: _closeness(by_pair[_pair_key(p, member)], p, member, info),
+            )
+        links.append(Link(parent, member, by_pair[_pair_key(parent, member)]))
+        attached.add(member)
+        return True
+
+    for member in order[1:]:
+        if not attach(member):
+            waiting.append(member)
+            continue
+        progress = True
+        while progress and waiting:
+            progress = False
+            for other in list(waiting):
+                if attach(other):
+                    waiting.remove(other)
+                    progress = True
     return links, groups
 
 
@@ -275,7 +305,12 @@ def _connect_trees(
     members = set(story)
     ranked = sorted(
         (c for c in independents if c.source in members),
-        key=lambda c: (-c.confidence, c.source, c.derivative),
+        key=lambda c: (
+            origin not in (c.source, c.derivative),
+            -c.confidence,
+            c.source,
+            c.derivative,
+        ),
     )
     for c in ranked:
         ta, tb = trees.find(c.source), trees.find(c.derivative)

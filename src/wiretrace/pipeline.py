@@ -28,8 +28,17 @@ from wiretrace.embed import Encoder, Matrix, get_encoder
 from wiretrace.errors import InputError, NotFoundError
 from wiretrace.families import FamilyPlan, Link, MemberInfo, plan_families
 from wiretrace.ingest import read_inputs
-from wiretrace.models import Article, Candidate, Comparison, Document, Edge, Family, Relation
-from wiretrace.relation import comparison_from_dict, comparison_to_dict, compare
+from wiretrace.models import (
+    Article,
+    Candidate,
+    Comparison,
+    Document,
+    Edge,
+    Family,
+    Relation,
+    SentenceRole,
+)
+from wiretrace.relation import compare, comparison_from_dict, comparison_to_dict
 from wiretrace.store import Store
 from wiretrace.text import prepare
 
@@ -94,8 +103,10 @@ class LazyEncoder:
         return self._inner.encode(sentences)
 
 
-def _body_hash(doc: Document) -> str:
-    return hashlib.sha256(doc.body_text.lower().encode("utf-8")).hexdigest()
+def _member_info(doc: Document) -> MemberInfo:
+    body_hash = hashlib.sha256(doc.body_text.lower().encode("utf-8")).hexdigest()
+    captions = frozenset(s.norm.lower() for s in doc.sentences if s.role is SentenceRole.CAPTION)
+    return MemberInfo(doc.id, doc.article.published_at, body_hash, captions)
 
 
 class Service:
@@ -178,9 +189,7 @@ class Service:
         all_features, featured = self._features(articles, doc, progress)
         candidates = propose(all_features, self.settings.candidates)
         comparisons, verified = self._verify(candidates, by_id, doc, progress)
-        infos = [
-            MemberInfo(a.id, a.published_at, _body_hash(doc(a.id))) for a in articles
-        ]
+        infos = [_member_info(doc(a.id)) for a in articles]
         plans = plan_families(infos, comparisons)
         families = [self._family(plan, doc) for plan in plans]
         self.store.replace_families(families)
@@ -220,9 +229,7 @@ class Service:
         doc: Callable[[str], Document],
         progress: Progress,
     ) -> tuple[list[Comparison], int]:
-        known = {
-            (row[0], row[1], row[2], row[3]): row[4] for row in self.store.comparisons()
-        }
+        known = {(row[0], row[1], row[2], row[3]): row[4] for row in self.store.comparisons()}
         comparisons: list[Comparison] = []
         fresh: list[tuple[str, str, str, str, str]] = []
         total = len(candidates)
@@ -235,7 +242,9 @@ class Service:
                 da, db = doc(a.id), doc(b.id)
                 result = compare(da, db, self.encoder, self.settings)
                 comparisons.append(result)
-                fresh.append((*key, json.dumps(comparison_to_dict(result, *_ordered(result, da, db)))))
+                fresh.append(
+                    (*key, json.dumps(comparison_to_dict(result, *_ordered(result, da, db))))
+                )
             if done % 20 == 0 or done == total:
                 progress("verify", done, total)
         self.store.put_comparisons(fresh)
@@ -279,7 +288,7 @@ class Service:
         doc = prepare(article)
         probe = features(doc, self.settings.candidates)
         index = CandidateIndex(self.settings.candidates)
-        for stored_id, (_, payload) in sorted(self.store.features().items()):
+        for _, (_, payload) in sorted(self.store.features().items()):
             index.add(CandidateFeatures.from_json(payload))
         results: list[tuple[Comparison, str | None]] = []
         for candidate in index.query(probe):

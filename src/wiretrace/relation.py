@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -60,11 +61,17 @@ class VerdictThresholds:
     # A derivation aligns most of the derivative, at a decent score, mostly in order;
     # independent reports of one event share facts but few well-scoring sentences.
     derivation_coverage: float = 0.45
-    derivation_score: float = 0.66
+    derivation_score: float = 0.62
     derivation_order: float = 0.55
     derivation_kept_coverage: float = 0.35  # ... or this much of the derivative kept near-verbatim
     # Same event without copying: the two share this many of the smaller side's names/numbers.
     same_event_anchors: float = 0.25
+    # Two reports that each carry quotations the other lacks, this many in all, did their own
+    # reporting: a rewrite keeps or drops its source's quotes; it does not bring new ones, and
+    # an update or a condensed copy has quotes of its own on one side only.
+    independent_own_quotes: int = 4
+    independent_max_kept_share: float = 0.30
+    rewrite_anchors: float = 0.50  # a reordered rewrite keeps at least this share of the facts
     # Copies: most aligned derivative text kept nearly as it was.
     copy_kept_share: float = 0.75
     copy_verbatim_share: float = 0.50
@@ -109,6 +116,8 @@ class AlignmentProfile:
     order_agreement: float  # consecutive units (in derivative order) that keep source order
     anchor_overlap: float  # shared names/numbers over the smaller side's
     update_step: int  # derivative's update marker minus the source's
+    own_quotes: int = 0  # derivative quotations (4+ words) that the source does not contain
+    source_own_quotes: int = 0  # source quotations the derivative does not contain
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,6 +152,21 @@ def _anchor_overlap(source: Document, derivative: Document) -> float:
     return len(source_anchors & derivative_anchors) / smaller if smaller else 0.0
 
 
+_QUOTATION = re.compile(r'"([^"]+)"')
+_QUOTE_WORDS = re.compile(r"\w+")
+
+
+def _own_quotes(source: Document, derivative: Document) -> int:
+    """Count the derivative's quotations of 4+ words whose opening words the source lacks."""
+    source_words = " " + " ".join(_QUOTE_WORDS.findall(source.body_text.lower())) + " "
+    count = 0
+    for quotation in _QUOTATION.findall(derivative.body_text):
+        words = _QUOTE_WORDS.findall(quotation.lower())
+        if len(words) >= 4 and " " + " ".join(words[:6]) + " " not in source_words:
+            count += 1
+    return count
+
+
 def profile_alignment(
     alignment: Alignment, source: Document, derivative: Document
 ) -> AlignmentProfile:
@@ -166,6 +190,8 @@ def profile_alignment(
         order_agreement=_order_agreement(alignment.pairs),
         anchor_overlap=_anchor_overlap(source, derivative),
         update_step=(derivative.update_marker or 0) - (source.update_marker or 0),
+        own_quotes=_own_quotes(source, derivative),
+        source_own_quotes=_own_quotes(derivative, source),
     )
 
 
@@ -305,11 +331,16 @@ def _is_derivation(profile: AlignmentProfile, thresholds: VerdictThresholds) -> 
     kept_coverage = profile.kept_share * profile.derivative_coverage
     if kept_coverage >= thresholds.derivation_kept_coverage:
         return True
-    return (
-        profile.derivative_coverage >= thresholds.derivation_coverage
-        and profile.mean_score >= thresholds.derivation_score
-        and profile.order_agreement >= thresholds.derivation_order
-    )
+    if (
+        profile.derivative_coverage < thresholds.derivation_coverage
+        or profile.mean_score < thresholds.derivation_score
+    ):
+        return False
+    if profile.order_agreement >= thresholds.derivation_order:
+        return True
+    # a free rewrite may reorder everything; without reporting of its own, the shared
+    # facts and the aligned meaning still make it a derivative
+    return profile.own_quotes == 0 and profile.anchor_overlap >= thresholds.rewrite_anchors
 
 
 def _no_derivation(
@@ -367,9 +398,16 @@ def _verdict(
         f"aligned derivative text: {profile.verbatim_share:.0%} identical, "
         f"{profile.kept_share:.0%} identical or edited; mean score {profile.mean_score:.2f}",
         f"length ratio {profile.length_ratio:.2f}; order kept {profile.order_agreement:.0%}; "
-        f"shared names/numbers {profile.anchor_overlap:.0%}",
+        f"shared names/numbers {profile.anchor_overlap:.0%}; "
+        f"quotations of its own: derivative {profile.own_quotes}, "
+        f"source {profile.source_own_quotes}",
     )
-    if not _is_derivation(profile, thresholds):
+    own_reporting = (
+        min(profile.own_quotes, profile.source_own_quotes) >= 1
+        and profile.own_quotes + profile.source_own_quotes >= thresholds.independent_own_quotes
+        and profile.kept_share < thresholds.independent_max_kept_share
+    )
+    if own_reporting or not _is_derivation(profile, thresholds):
         relation, confidence = _no_derivation(profile, thresholds)
     elif (
         profile.kept_share >= thresholds.copy_kept_share

@@ -71,25 +71,44 @@ def family_svg(family: Family, articles: Mapping[str, Article], link_prefix: str
                 'y2="{:.0f}" stroke="{}" stroke-width="2"{}/>'
                 '<text x="{:.0f}" y="{:.0f}" font-size="11" fill="{}">{}</text></g>'
             ).format(
-                edge.relation.value, x1 + NODE_W / 2, y1 + NODE_H, x2 + NODE_W / 2, y2,
-                _COLOURS[edge.relation], Markup(dash),
-                (x1 + x2 + NODE_W) / 2 + 4, (y1 + NODE_H + y2) / 2, _COLOURS[edge.relation],
+                edge.relation.value,
+                x1 + NODE_W / 2,
+                y1 + NODE_H,
+                x2 + NODE_W / 2,
+                y2,
+                _COLOURS[edge.relation],
+                Markup(dash),
+                (x1 + x2 + NODE_W) / 2 + 4,
+                (y1 + NODE_H + y2) / 2,
+                _COLOURS[edge.relation],
                 edge.relation.value,
             )
         )
-    for member, (x, y) in sorted(position.items()):
+    for member, (left, top) in sorted(position.items()):
         article = articles.get(member)
         label = (article.outlet if article and article.outlet else "") or member
         origin = member == family.origin
         node = Markup(
-            '<g class="node{}" data-id="{}"><title>{}</title><rect x="{:.0f}" y="{:.0f}" width="{}" '
-            'height="{}" rx="6" fill="{}" stroke="#0f172a"/>'
+            '<g class="node{}" data-id="{}"><title>{}</title>'
+            '<rect x="{:.0f}" y="{:.0f}" width="{}" height="{}" rx="6" fill="{}" stroke="#0f172a"/>'
             '<text x="{:.0f}" y="{:.0f}" font-size="11" text-anchor="middle">{}</text>'
-            '<text x="{:.0f}" y="{:.0f}" font-size="10" text-anchor="middle" fill="#475569">{}</text></g>'
+            '<text x="{:.0f}" y="{:.0f}" font-size="10" text-anchor="middle" '
+            'fill="#475569">{}</text></g>'
         ).format(
-            " origin" if origin else "", member, member, x, y, NODE_W, NODE_H,
+            " origin" if origin else "",
+            member,
+            member,
+            left,
+            top,
+            NODE_W,
+            NODE_H,
             "#fde68a" if origin else "#f8fafc",
-            x + NODE_W / 2, y + 18, _short(label, 26), x + NODE_W / 2, y + 34, _short(member, 28),
+            left + NODE_W / 2,
+            top + 18,
+            _short(label, 26),
+            left + NODE_W / 2,
+            top + 34,
+            _short(member, 28),
         )
         if link_prefix:
             node = Markup('<a href="{}">{}</a>').format(link_prefix + member, node)
@@ -104,21 +123,23 @@ def _short(text: str, limit: int) -> str:
 
 def family_dot(family: Family) -> str:
     """Return the family graph in Graphviz DOT (ids quoted, edges labelled by relation)."""
+
     def quoted(value: str) -> str:
         return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
     lines = [f"digraph {quoted(family.id)} {{", "  rankdir=TB;"]
     for member in family.members:
-        style = ", style=filled, fillcolor=\"#fde68a\"" if member == family.origin else ""
+        style = ', style=filled, fillcolor="#fde68a"' if member == family.origin else ""
         lines.append(f"  {quoted(member)} [shape=box{style}];")
     for edge in family.edges:
         style = ", style=dashed, arrowhead=none" if edge.relation is Relation.INDEPENDENT else ""
         lines.append(
             f"  {quoted(edge.source)} -> {quoted(edge.derivative)} "
-            f"[label={quoted(edge.relation.value)}, color={quoted(_COLOURS[edge.relation])}{style}];"
+            f"[label={quoted(edge.relation.value)}, "
+            f"color={quoted(_COLOURS[edge.relation])}{style}];"
         )
     lines.append("}")
     return "\n".join(lines) + "\n"
 
 
-__all__ = ["family_dot", "family_svg", "layers", "escape"]
+__all__ = ["escape", "family_dot", "family_svg", "layers"]

@@ -41,7 +41,9 @@ def family_table(family: Family, articles: Mapping[str, Article]) -> Table:
         changes = Text()
         for change in edge.changes:
             changes.append(_change_line(change))
-        table.add_row(edge.source, edge.derivative, edge.relation.value, f"{edge.score:.2f}", changes)
+        table.add_row(
+            edge.source, edge.derivative, edge.relation.value, f"{edge.score:.2f}", changes
+        )
     return table
 
 
@@ -74,5 +76,10 @@ def print_comparison(
             unit.append("\n")
             unit.append(_change_line(change))
         style = {"omitted": "red", "added": "green", "identical": "dim"}.get(row.status, "")
-        table.add_row(Text(str(row.source_html.striptags())), Text(str(row.derivative_html.striptags())), unit, style=style)
+        table.add_row(
+            Text(str(row.source_html.striptags())),
+            Text(str(row.derivative_html.striptags())),
+            unit,
+            style=style,
+        )
     console.print(table)

@@ -1,0 +1,1 @@
+"""One router per resource: articles, families, compare, check, health, pages and docs."""
