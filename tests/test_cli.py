@@ -170,3 +170,23 @@ def test_unknown_family_is_a_clear_error(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "F-nope" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_check_reports_source_family_and_changes_without_storing(pile: Path, tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'news.sqlite'}"
+    assert run("analyze", str(pile / "wire.txt"), str(pile / "tram.txt"), "--db", db, cwd=tmp_path).returncode == 0
+    drifted = tmp_path / "drifted.txt"
+    drifted.write_text(
+        "Port Alder fire\n\n" + WIRE.replace("About 140 firefighters", "About 410 firefighters"), encoding="utf-8"
+    )
+    result = run("check", str(drifted), "--db", db, "--json", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["source"] == "wire"
+    assert data["relation"] in ("verbatim", "excerpt")
+    changes = [c for m in data["matches"] for p in m["comparison"]["pairs"] for c in p["changes"]]
+    assert {"kind": "number", "source_text": "140", "derivative_text": "410"}.items() <= next(
+        c for c in changes if c["kind"] == "number"
+    ).items()
+    listed = json.loads(run("analyze", str(pile / "wire.txt"), "--db", db, "--json", cwd=tmp_path).stdout)
+    assert "drifted" not in {a["id"] for a in listed["articles"]}

@@ -17,7 +17,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from wiretrace.config import Settings, load_settings
-from wiretrace.contracts import analysis_to_dict, family_to_dict
+from wiretrace.contracts import analysis_to_dict, check_to_dict, family_to_dict
 from wiretrace.errors import ConfigError, DependencyError, WiretraceError
 from wiretrace.pipeline import IngestReport, Service
 from wiretrace.relation import comparison_to_dict
@@ -210,6 +210,32 @@ def compare(
     if html is not None:
         html.write_text(compare_page(comparison, src, der), encoding="utf-8")
         err.print(f"comparison written to {html}")
+
+
+@app.command()
+def check(
+    path: Annotated[Path, typer.Argument(help="An article file to check against the store.")],
+    as_json: JsonOption = False,
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Say which stored story an article reuses, from which version, and what it changed.
+
+    Nothing is stored: the article is matched against everything in the store.
+    """
+    with _service(_settings(db, config), temporary=False) as service:
+        article = service.resolve(str(path))
+        result = service.check(article)
+    matches = [(m.comparison, m.family, m.source, m.derivative) for m in result.matches]
+    if as_json:
+        out.print_json(json.dumps(check_to_dict(article, matches, comparison_to_dict)))
+        return
+    if not matches:
+        out.print(f"{article.id}: no stored story reuses or is reused by this article")
+        return
+    for comparison, family_id, src, der in matches:
+        out.rule(f"family {family_id or '?'}")
+        print_comparison(out, comparison, src, der)
 
 
 def sample_corpus() -> Path:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from wiretrace.models import Article, Change, Edge, Family
+from wiretrace.models import Article, Change, Comparison, Document, Edge, Family
 
 
 def change_to_dict(change: Change) -> dict[str, Any]:
@@ -62,4 +62,23 @@ def analysis_to_dict(articles: Sequence[Article], families: Sequence[Family]) ->
             article_to_dict(a, family_of.get(a.id)) for a in sorted(articles, key=lambda a: a.id)
         ],
         "families": [family_to_dict(f) for f in sorted(families, key=lambda f: f.id)],
+    }
+
+
+def check_to_dict(
+    article: Article,
+    matches: Sequence[tuple[Comparison, str | None, Document, Document]],
+    comparison_to_dict: Any,
+) -> dict[str, Any]:
+    """The ``check`` contract: the unstored article, its likely source and family, every match."""
+    best = matches[0] if matches and matches[0][0].relation.is_derivation else None
+    return {
+        "article": article_to_dict(article, best[1] if best else None),
+        "family": best[1] if best else None,
+        "source": best[0].source if best else None,
+        "relation": best[0].relation.value if best else None,
+        "matches": [
+            {"family": family, "comparison": comparison_to_dict(c, src, der)}
+            for c, family, src, der in matches
+        ],
     }

@@ -77,14 +77,25 @@ class AnalysisReport:
 
 
 @dataclass(frozen=True, slots=True)
+class CheckMatch:
+    """A stored article an unstored one was verified against, with both documents."""
+
+    comparison: Comparison
+    family: str | None  # the stored article's family
+    stored: Article
+    source: Document  # the comparison's source document
+    derivative: Document
+
+
+@dataclass(frozen=True, slots=True)
 class CheckResult:
-    """An unstored article's matches: each verified comparison with the stored side's family."""
+    """An unstored article's matches, best first (derivations before same-event coverage)."""
 
     article: Article
-    matches: tuple[tuple[Comparison, str | None], ...]
+    matches: tuple[CheckMatch, ...]
 
     @property
-    def best(self) -> tuple[Comparison, str | None] | None:
+    def best(self) -> CheckMatch | None:
         return self.matches[0] if self.matches else None
 
 
@@ -290,14 +301,23 @@ class Service:
         index = CandidateIndex(self.settings.candidates)
         for _, (_, payload) in sorted(self.store.features().items()):
             index.add(CandidateFeatures.from_json(payload))
-        results: list[tuple[Comparison, str | None]] = []
+        results: list[CheckMatch] = []
         for candidate in index.query(probe):
             other_id = candidate.b if candidate.a == probe.article_id else candidate.a
             other = prepare(self.article(other_id))
             result = compare(other, doc, self.encoder, self.settings)
-            if result.relation is not Relation.UNRELATED:
-                results.append((result, self.store.family_of(other_id)))
-        results.sort(key=lambda r: (not r[0].relation.is_derivation, -r[0].confidence, r[0].source))
+            if result.relation is Relation.UNRELATED:
+                continue
+            source, derivative = _ordered(result, other, doc)
+            family = self.store.family_of(other_id)
+            results.append(CheckMatch(result, family, other.article, source, derivative))
+        results.sort(
+            key=lambda m: (
+                not m.comparison.relation.is_derivation,
+                -m.comparison.confidence,
+                m.stored.id,
+            )
+        )
         return CheckResult(article=article, matches=tuple(results))
 
     # -- reading ------------------------------------------------------------------

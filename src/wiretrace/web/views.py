@@ -17,10 +17,9 @@ from wiretrace.contracts import article_to_dict, family_to_dict
 from wiretrace.errors import InputError
 from wiretrace.ingest import read_inputs
 from wiretrace.models import Article, Comparison, Document, Edge, Family, Relation, content_hash
-from wiretrace.pipeline import AnalysisReport, CheckResult, IngestReport, Service
+from wiretrace.pipeline import AnalysisReport, CheckMatch, IngestReport, Service
 from wiretrace.relation import comparison_to_dict
 from wiretrace.render.graph import family_dot
-from wiretrace.text import prepare
 from wiretrace.web.schemas import ArticleIn, CheckIn
 
 RELATION_ORDER: tuple[Relation, ...] = tuple(Relation)
@@ -326,30 +325,9 @@ def _page_of_html(html: str, max_chars: int) -> Article:
     raise InputError("no article found in the pasted HTML")
 
 
-@dataclass(frozen=True, slots=True)
-class CheckMatch:
-    """One stored article a checked text was verified against, with both documents."""
-
-    comparison: Comparison
-    family: str | None
-    stored: Article
-    source: Document
-    derivative: Document
-
-
 def check_matches(service: Service, article: Article) -> list[CheckMatch]:
     """Match an unstored article against the store; best match first."""
-    result: CheckResult = service.check(article)
-    pasted = prepare(article)
-    matches: list[CheckMatch] = []
-    for comparison, family in result.matches:
-        stored_id = comparison.derivative if comparison.source == article.id else comparison.source
-        stored = prepare(service.article(stored_id))
-        source, derivative = (
-            (pasted, stored) if comparison.source == article.id else (stored, pasted)
-        )
-        matches.append(CheckMatch(comparison, family, stored.article, source, derivative))
-    return matches
+    return list(service.check(article).matches)
 
 
 def check_json(article: Article, matches: Iterable[CheckMatch]) -> dict[str, Any]:
