@@ -190,3 +190,15 @@ def test_check_reports_source_family_and_changes_without_storing(pile: Path, tmp
     ).items()
     listed = json.loads(run("analyze", str(pile / "wire.txt"), "--db", db, "--json", cwd=tmp_path).stdout)
     assert "drifted" not in {a["id"] for a in listed["articles"]}
+
+
+@pytest.mark.postgres
+def test_analyze_into_postgresql_then_read_back(pile: Path, tmp_path: Path, postgres_url: str) -> None:
+    first = run("analyze", str(pile), "--db", postgres_url, "--json", cwd=tmp_path)
+    assert first.returncode == 0, first.stderr
+    listed = run("families", "--db", postgres_url, "--json", cwd=tmp_path)
+    assert listed.returncode == 0, listed.stderr
+    stored = {f["origin"]: sorted(f["members"]) for f in json.loads(listed.stdout)}
+    assert stored == {"wire": ["excerpt", "wire"], "tram": ["tram"]}
+    again = run("ingest", str(pile), "--db", postgres_url, cwd=tmp_path)
+    assert "3 unchanged" in again.stderr

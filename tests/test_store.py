@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import itertools
-import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta, timezone
-from functools import cache
 from pathlib import Path
 
 import pytest
@@ -17,46 +15,6 @@ from hypothesis import strategies as st
 from wiretrace.errors import NotFoundError, SchemaError, StoreError
 from wiretrace.models import Article, Change, ChangeKind, Edge, Family, Relation, content_hash
 from wiretrace.store import SCHEMA_VERSION, Store
-
-PG_HOST = "127.0.0.1:5432"
-PG_DATABASE = "test"
-
-
-@cache
-def _postgres_base_url() -> str | None:
-    """Return the URL of the first user the local PostgreSQL accepts, or None."""
-    try:
-        import psycopg
-    except ImportError:
-        return None
-    for user in ("postgres", "root"):
-        url = f"postgresql://{user}@{PG_HOST}/{PG_DATABASE}"
-        try:
-            with psycopg.connect(url, connect_timeout=3):
-                return url
-        except psycopg.Error:
-            continue
-    return None
-
-
-@pytest.fixture
-def postgres_url() -> Iterator[str]:
-    """A PostgreSQL URL whose search_path is a fresh schema, dropped afterwards."""
-    base = _postgres_base_url()
-    if base is None:
-        reason = f"no PostgreSQL server answers at {PG_HOST} (users postgres, root)"
-        print(reason)
-        pytest.skip(reason)
-    import psycopg
-
-    schema = f"wt_store_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(base, autocommit=True) as admin:
-        admin.execute(f"CREATE SCHEMA {schema}")
-    try:
-        yield f"{base}?options=-csearch_path%3D{schema}"
-    finally:
-        with psycopg.connect(base, autocommit=True) as admin:
-            admin.execute(f"DROP SCHEMA {schema} CASCADE")
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])

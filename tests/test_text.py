@@ -1,11 +1,15 @@
 """The text stage: normalisation with offsets, sentence splitting, roles, tokens, prepare."""
 
-# ruff: noqa: E501  (tables of real news snippets read better unwrapped)
-
 from __future__ import annotations
 
+import importlib.util
+import os
+import re
+import textwrap
 import time
+import warnings
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 from hypothesis import given, settings
@@ -14,8 +18,9 @@ from hypothesis import strategies as st
 from wiretrace.models import Article, Document, SentenceRole
 from wiretrace.text import prepare
 from wiretrace.text.normalize import normalize
+from wiretrace.text.paragraphs import paragraph_spans
 from wiretrace.text.roles import caption_roles, find_agency, find_dateline, role_of
-from wiretrace.text.sentences import split_sentences
+from wiretrace.text.sentences import line_spans, split_sentences
 from wiretrace.text.tokens import words
 
 # Text drawn from the characters that matter here: letters, punctuation, quotes,
@@ -422,3 +427,311 @@ def test_seed_quotes_and_dashes_normalise_alike(seeds_dir: Path) -> None:
     quote = "\"I wouldn't say it went well or badly."
     assert quote in [s.norm for s in wire.body]
     assert quote in [s.norm for s in condensed.body]
+
+
+# --- hard-wrapped text -----------------------------------------------------------------
+
+DATA = Path(
+    os.environ.get("WIRETRACE_DATA", Path(__file__).resolve().parents[2] / "shared" / "data")
+)
+
+WRAPPED = """Flood warning for the Amsel valley
+
+Heavy rain pushed the Amsel river over its banks on Tuesday, and
+officials in Port Alder told residents of the lower town to move to
+higher ground before nightfall. The council opened two schools as
+shelters.
+
+Water levels were expected to peak on Wednesday morning, the
+regional flood office said, adding that the dykes upstream of the
+old bridge were holding.
+"""
+
+
+def paragraphs_of(text: str) -> list[str]:
+    return [text[s.start : s.end] for s in paragraph_spans(text)]
+
+
+def test_hard_wrapped_paragraphs_are_joined_and_keep_offsets() -> None:
+    document = prepared(WRAPPED)
+    assert [(s.paragraph, s.norm) for s in document.sentences] == [
+        (0, "Flood warning for the Amsel valley"),
+        (1, "Heavy rain pushed the Amsel river over its banks on Tuesday, and officials in Port Alder told residents of the lower town to move to higher ground before nightfall."),
+        (1, "The council opened two schools as shelters."),
+        (2, "Water levels were expected to peak on Wednesday morning, the regional flood office said, adding that the dykes upstream of the old bridge were holding."),
+    ]  # fmt: skip
+    spanning = document.sentences[1]
+    assert spanning.text.count("\n") == 2
+    assert WRAPPED[spanning.span.start : spanning.span.end] == spanning.text
+    assert document.sentences[2].text == "The council opened two schools as\nshelters."
+
+
+def test_chrome_caption_and_list_lines_stand_apart_inside_a_wrapped_block() -> None:
+    text = (
+        "Fire crews in Port Alder battled a blaze on Tuesday that forced\n"
+        "hundreds of residents to leave their homes, officials said.\n"
+        "Share this article\n"
+        "Advertisement\n"
+        "The fire started in a warehouse near the harbour and spread\n"
+        "quickly across three streets, the fire chief told reporters.\n"
+        "Photo: Firefighters at the harbour on Tuesday.\n"
+        "The council listed what residents should do tonight:\n"
+        "- Keep windows shut and stay indoors if smoke reaches you\n"
+        "- Call the helpline before travelling to the shelters\n"
+        "Crews expect to contain the fire by Wednesday morning, although\n"
+        "strong winds from the sea could fan the flames again overnight.\n"
+    )
+    document = prepared(text)
+    assert [(s.paragraph, s.role) for s in document.sentences] == [
+        (0, SentenceRole.BODY),
+        (1, SentenceRole.CHROME),
+        (2, SentenceRole.CHROME),
+        (3, SentenceRole.BODY),
+        (4, SentenceRole.CAPTION),
+        (5, SentenceRole.BODY),
+        (6, SentenceRole.BODY),
+        (7, SentenceRole.BODY),
+        (8, SentenceRole.BODY),
+    ]
+    assert document.sentences[-1].norm.startswith(
+        "Crews expect to contain the fire by Wednesday morning, although strong"
+    )
+
+
+def test_indented_paragraphs_agency_trailer_and_dateline_in_wire_style() -> None:
+    text = (
+        "    NEW YORK, March 3 - Harbour Mills Inc said it agreed to buy\n"
+        "the flour business of Amsel Foods Corp for 42 mln dlrs in cash,\n"
+        "subject to approval by regulators.\n"
+        "    The company said the purchase would add about 120 mln dlrs\n"
+        "to its annual sales.\n"
+        " Reuter\n"
+        "\x03"
+    )
+    document = prepared(text)
+    assert [(s.paragraph, s.role, s.norm) for s in document.sentences] == [
+        (0, SentenceRole.DATELINE, "NEW YORK, March 3 -"),
+        (0, SentenceRole.BODY, "Harbour Mills Inc said it agreed to buy the flour business of Amsel Foods Corp for 42 mln dlrs in cash, subject to approval by regulators."),
+        (1, SentenceRole.BODY, "The company said the purchase would add about 120 mln dlrs to its annual sales."),
+        (2, SentenceRole.BYLINE, "Reuter"),
+        (3, SentenceRole.CHROME, "\x03"),
+    ]  # fmt: skip
+    assert (document.dateline, document.attribution) == ("NEW YORK", "Reuters")
+    assert role("REUTER") is SentenceRole.BYLINE
+    assert role("REUTER&#3;") is SentenceRole.BYLINE
+
+
+def test_first_line_cut_short_by_a_missing_dateline_is_still_joined() -> None:
+    text = (
+        "Federal Reserve Board Governor Anna\n"
+        "Lindqvist said on Tuesday that the bank would keep rates unchanged\n"
+        "for the rest of the year, citing weak exports.\n"
+    )
+    assert paragraphs_of(text) == [text.strip()]
+    titled = "Rates on hold\nPORT ALDER, March 3 - The central bank kept its main rate\nunchanged on Tuesday, citing weak exports and slower growth.\n"
+    assert prepared(titled).sentences[0].text == "Rates on hold"
+    assert prepared(titled).dateline == "PORT ALDER"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "By Jane Doe\nLIMA (Reuters) - Rescuers dug on. Sen. Ruiz said so.\nAdvertisement",
+        "One sentence per line, closed.\nAnother line that is also closed.\nA third closed line here.",
+        "Venezuela Turns to OPEC\nWhat the talks mean for oil prices\nWhy the summit matters now",
+        "- milk\n- bread and butter for the week ahead, and some more items\n- eggs",
+    ],
+)
+def test_lines_that_were_not_wrapped_stay_paragraphs(text: str) -> None:
+    assert paragraph_spans(text) == line_spans(text)
+
+
+def test_seed_paragraphs_are_still_one_per_line(seeds_dir: Path) -> None:
+    for number in sorted(NON_BODY):
+        text = seed_text(seeds_dir, number)
+        assert paragraph_spans(text) == line_spans(text)
+
+
+WORDS = st.sampled_from(
+    [
+        "the",
+        "of",
+        "river",
+        "fire",
+        "council",
+        "harbour",
+        "crews",
+        "water",
+        "bridge",
+        "homes",
+        "night",
+        "storm",
+        "said",
+        "town",
+        "road",
+        "officials",
+        "residents",
+        "flood",
+        "power",
+        "and",
+        "to",
+        "in",
+        "on",
+        "was",
+        "were",
+        "would",
+        "north",
+        "south",
+        "mayor",
+    ]
+)
+SENTENCES = st.lists(WORDS, min_size=14, max_size=24).map(
+    lambda w: " ".join([w[0].capitalize(), *w[1:]]) + "."
+)
+PARAGRAPHS = st.lists(
+    st.lists(SENTENCES, min_size=1, max_size=4).map(" ".join), min_size=1, max_size=4
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(PARAGRAPHS, st.integers(min_value=50, max_value=90), st.booleans())
+def test_wrapping_prose_changes_no_sentence(
+    paragraphs: list[str], width: int, indent: bool
+) -> None:
+    if indent:  # wire style: one block, paragraphs marked by indentation
+        wrapped = "\n".join(textwrap.fill(p, width, initial_indent="    ") for p in paragraphs)
+    else:
+        wrapped = "\n\n".join(textwrap.fill(p, width) for p in paragraphs)
+    unwrapped = prepared("\n".join(paragraphs))
+    document = prepared(wrapped)
+    assert [s.norm for s in document.sentences] == [s.norm for s in unwrapped.sentences]
+    # A wrap that falls on a sentence's end may leave two paragraphs where one was written.
+    assert len({s.paragraph for s in document.sentences}) >= len(paragraphs)
+    for sentence in document.sentences:
+        assert wrapped[sentence.span.start : sentence.span.end] == sentence.text
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.one_of(SENTENCES, NEWSY), min_size=1, max_size=6), st.data())
+def test_random_wrapping_keeps_offsets_and_single_line_norms(
+    pieces: list[str], data: st.DataObject
+) -> None:
+    width = data.draw(st.integers(min_value=10, max_value=120))
+    breaks = st.sampled_from(["\n", "\n\n", "\r\n", "\n    ", " \n"])
+    text = "".join(
+        textwrap.fill(piece, width).replace("\n", data.draw(breaks)) + data.draw(breaks)
+        for piece in pieces
+    )
+    document = prepared(text)
+    previous_end = 0
+    for sentence in document.sentences:
+        assert text[sentence.span.start : sentence.span.end] == sentence.text
+        assert previous_end <= sentence.span.start
+        assert "\n" not in sentence.norm
+        assert normalize(sentence.norm).text == sentence.norm
+        previous_end = sentence.span.end
+    assert words(" ".join(s.norm for s in document.sentences)) == words(normalize(text).text)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "place"),
+    [
+        ("Port Alder: Fire crews worked through the night.", "Port Alder"),
+        ("Caracas: The government said on Monday.", "Caracas"),
+        ("Rio de Janeiro: Police said two people died.", "Rio de Janeiro"),
+    ],
+)
+def test_find_opening_dateline_in_normal_case(sentence: str, place: str) -> None:
+    dateline = find_dateline(sentence, opening=True)
+    assert dateline is not None and dateline.place == place
+    assert sentence[dateline.body_start :].startswith(sentence.split(": ", 1)[1])
+    assert find_dateline(sentence) is None  # only where a story opens
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Update: The road has reopened.",
+        "Note: This story has been corrected.",
+        "Breaking: Fire crews are on the scene.",
+        "Port Alder: fire crews worked on.",
+        "The North Harbour Town Council: It met today.",
+    ],
+)
+def test_no_opening_dateline_for_labels(sentence: str) -> None:
+    assert find_dateline(sentence, opening=True) is None
+
+
+def test_prepare_opening_dateline_only_in_a_story_sentence() -> None:
+    document = prepared("Fire at the harbour\n\nPort Alder: Fire crews worked through the night.")
+    assert [(s.role, s.text) for s in document.sentences][1:] == [
+        (SentenceRole.DATELINE, "Port Alder:"),
+        (SentenceRole.BODY, "Fire crews worked through the night."),
+    ]
+    assert prepared("Report: Harbour Mills to buy Amsel Foods").dateline is None
+    later = prepared("The council met on Monday.\nPort Alder: Fire crews worked on.")
+    assert later.dateline is None
+
+
+# --- real corpora (skipped where /work/shared/data is absent) ------------------------------
+
+
+def load_data_module() -> ModuleType:
+    path = DATA / "loaders.py"
+    if not (DATA / "reuters21578").is_dir() or not path.is_file():
+        pytest.skip(f"Reuters-21578 not found under {DATA}")
+    spec = importlib.util.spec_from_file_location("shared_data_loaders", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def reuters_bodies() -> list[str]:
+    loaders = load_data_module()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)  # the loader leaves its files to the GC
+        records = loaders.reuters21578()
+    return [record["body"] for record in records if record["body"]][:400]
+
+
+def test_reuters_bodies_are_rejoined_and_end_with_the_agency_tag(reuters_bodies: list[str]) -> None:
+    tagged = spanning = 0
+    for body in reuters_bodies:
+        document = prepared(body)
+        for sentence in document.sentences:
+            assert body[sentence.span.start : sentence.span.end] == sentence.text
+        roles = [(s.role, s.norm.lower()) for s in document.sentences[-2:]]
+        tagged += roles == [(SentenceRole.BYLINE, "reuter"), (SentenceRole.CHROME, "&#3;")]
+        spanning += any("\n" in s.text for s in document.body)
+    assert tagged >= 0.97 * len(reuters_bodies)
+    assert spanning >= 0.8 * len(reuters_bodies)
+
+
+def test_reuters_first_record_with_its_dateline() -> None:
+    load_data_module()
+    raw = (DATA / "reuters21578" / "reut2-000.sgm").read_text(encoding="latin-1")
+    record = re.search(r"<DATELINE>(.*?)</DATELINE><BODY>(.*?)</BODY>", raw, re.S)
+    assert record is not None
+    text = record.group(1) + record.group(2)
+    document = prepared(text)
+    first, second, third = document.sentences[:3]
+    assert (first.role, first.text) == (SentenceRole.DATELINE, "SALVADOR, Feb 26 -")
+    assert second.norm.startswith("Showers continued throughout the week in the Bahia cocoa zone,")
+    assert second.norm.endswith("Comissaria Smith said in its weekly review.")
+    assert (second.paragraph, third.paragraph) == (0, 1)
+    assert third.norm == "The dry period means the temporao will be late this year."
+    assert (document.dateline, document.attribution) == ("SALVADOR", "Reuters")
+
+
+def test_clough_stevenson_wrapped_answer() -> None:
+    path = DATA / "clough_stevenson_short_answers" / "data" / "g0pA_taska.txt"
+    if not path.is_file():
+        pytest.skip(f"Clough & Stevenson answers not found at {path}")
+    text = path.read_bytes().decode("utf-8", errors="replace")
+    document = prepared(text)
+    assert {s.paragraph for s in document.sentences} == {0, 1}
+    assert document.sentences[0].norm.startswith(
+        "Inheritance is a basic concept of Object-Oriented Programming where the basic idea"
+    )
