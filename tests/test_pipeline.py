@@ -1,0 +1,69 @@
+"""The service end to end on a real SQLite store, with the lexical encoder (no model)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from wiretrace.config import EmbedSettings, Settings, StoreSettings
+from wiretrace.models import Article, Relation
+from wiretrace.pipeline import Service
+
+
+def service_for(tmp_path: Path) -> Service:
+    settings = replace(
+        Settings(),
+        store=StoreSettings(f"sqlite:///{tmp_path / 'store.sqlite'}"),
+        embed=EmbedSettings(model="hashing"),
+    )
+    return Service(settings)
+
+
+def articles(sample_dir: Path, *ids: str) -> list[Article]:
+    from wiretrace.ingest import read_inputs
+
+    wanted = set(ids)
+    found = [a for a in read_inputs([sample_dir / "articles"]) if isinstance(a, Article) and a.id in wanted]
+    assert len(found) == len(wanted)
+    return found
+
+
+def test_analysis_is_incremental(sample_dir: Path, tmp_path: Path) -> None:
+    first_batch = articles(
+        sample_dir, "rail-strike-kns-original", "rail-strike-herald-verbatim", "herald-regatta"
+    )
+    with service_for(tmp_path) as service:
+        service.add_articles(first_batch)
+        first = service.analyze()
+        assert first.featured == 3
+        assert first.verified >= 1
+        again = service.analyze()
+        assert (again.featured, again.verified) == (0, 0)  # nothing new: nothing recomputed
+        assert again.families == first.families
+        service.add_articles(articles(sample_dir, "rail-strike-lantern-excerpt"))
+        third = service.analyze()
+        assert third.featured == 1
+        new_pairs = third.verified
+        assert 1 <= new_pairs <= 3  # only pairs that involve the new article
+        family = next(f for f in third.families if "rail-strike-lantern-excerpt" in f.members)
+        assert family.origin == "rail-strike-kns-original"
+        edge = next(e for e in family.edges if e.derivative == "rail-strike-lantern-excerpt")
+        assert edge.relation is Relation.EXCERPT
+
+
+def test_a_new_version_joins_its_earlier_text(sample_dir: Path, tmp_path: Path) -> None:
+    (original,) = articles(sample_dir, "rail-strike-kns-original")
+    (update,) = articles(sample_dir, "rail-strike-kns-update1")
+    with service_for(tmp_path) as service:
+        service.add_articles([original])
+        result = service.add_articles([replace(update, id=original.id)])
+        assert result.new_versions == 1
+        report = service.analyze()
+        (family,) = [f for f in report.families if original.id in f.members]
+        assert sorted(family.members) == [original.id, f"{original.id}@v1"]
+        (edge,) = family.edges
+        assert (edge.source, edge.derivative, edge.relation) == (
+            f"{original.id}@v1",
+            original.id,
+            Relation.UPDATE,
+        )
