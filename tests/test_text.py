@@ -431,8 +431,9 @@ def test_seed_quotes_and_dashes_normalise_alike(seeds_dir: Path) -> None:
 
 # --- hard-wrapped text -----------------------------------------------------------------
 
-DATA = Path(
-    os.environ.get("WIRETRACE_DATA", Path(__file__).resolve().parents[2] / "shared" / "data")
+DATA = (
+    Path(os.environ.get("WIRETRACE_SHARED", Path(__file__).resolve().parents[2] / "shared"))
+    / "data"
 )
 
 WRAPPED = """Flood warning for the Amsel valley

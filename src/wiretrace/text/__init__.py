@@ -3,6 +3,8 @@
 ``prepare(article)`` is the stage's entry point: it returns a ``Document`` whose
 sentences keep character offsets into the original text and carry a role, so
 site chrome, captions, credits, bylines and datelines are set aside but kept.
+Hard-wrapped text (wire archives, .txt exports) is rejoined into paragraphs
+first, so sentences may run across its line breaks.
 ``normalize``, ``split_sentences`` and ``words`` are the building blocks other
 stages reuse (``words`` is the tokeniser of fingerprinting).
 """

@@ -1,17 +1,22 @@
 """The text stage's entry point: an Article becomes a Document of labelled sentences.
 
-Each non-blank line is a paragraph (numbered from 0); sentences keep offsets
-into the article's original text, a normalised form for comparison and a role.
-A dateline that opens the story's first sentence is split off into a sentence
-of its own, so the rest compares equal to an undatelined copy.
+Paragraphs (numbered from 0) are those of ``paragraph_spans``: one per
+non-blank line, except that hard-wrapped lines are joined back, so a sentence
+may run across a line break. Sentences keep offsets into the article's
+original text (a wrapped sentence keeps its line breaks there), a normalised
+form for comparison (where a line break is one space) and a role. A dateline
+that opens the story's first sentence is split off into a sentence of its
+own, so the rest compares equal to an undatelined copy.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from wiretrace.models import Article, Document, Sentence, SentenceRole, Span
 from wiretrace.text.normalize import normalize
+from wiretrace.text.paragraphs import paragraph_spans
 from wiretrace.text.roles import (
     Dateline,
     caption_roles,
@@ -20,7 +25,7 @@ from wiretrace.text.roles import (
     find_update_marker,
     role_of,
 )
-from wiretrace.text.sentences import line_spans, sentence_spans_in
+from wiretrace.text.sentences import LINE_BREAKS, sentence_spans_in
 
 __all__ = ["prepare"]
 
@@ -28,6 +33,11 @@ __all__ = ["prepare"]
 _DATELINE_LINES = 3
 # Roles whose sentences may name the agency, in order of trust.
 _ATTRIBUTION_ROLES = (SentenceRole.BYLINE, SentenceRole.CREDIT, SentenceRole.CAPTION)
+# A line break inside a hard-wrapped paragraph, with the spaces around it.
+_WRAP = re.compile(rf"\s*[{LINE_BREAKS}]\s*")
+_CLOSED = tuple(".!?\"'")
+# A story sentence's end (a headline ends bare, or at most with "?" or a quote).
+_STORY_END = re.compile(r"[.!][\"')\]]*$")
 
 
 @dataclass(slots=True)
@@ -65,9 +75,9 @@ def prepare(article: Article) -> Document:
 
 
 def _label_lines(text: str, title: str | None) -> list[_Draft]:
-    """Split ``text`` into sentences, labelling whole lines and single sentences."""
+    """Split ``text`` into sentences, labelling whole paragraphs and single sentences."""
     drafts: list[_Draft] = []
-    lines = line_spans(text)
+    lines = paragraph_spans(text)
     headline_lines = _headline_lines(text, lines, title)
     for paragraph, line in enumerate(lines):
         spans = sentence_spans_in(text, line)
@@ -85,8 +95,8 @@ def _label_lines(text: str, title: str | None) -> list[_Draft]:
 
 
 def _normalized(text: str, span: Span) -> str:
-    """Return the normalised, stripped text of a span."""
-    return normalize(text[span.start : span.end]).text.strip()
+    """Return the normalised, stripped text of a span, with line breaks as single spaces."""
+    return _WRAP.sub(" ", normalize(text[span.start : span.end]).text.strip())
 
 
 def _line_roles(line: str, sentences: list[str]) -> list[SentenceRole]:
@@ -120,19 +130,33 @@ def _headline_lines(text: str, lines: list[Span], title: str | None) -> set[int]
 
 
 def _split_dateline(text: str, drafts: list[_Draft]) -> Dateline | None:
-    """Find a dateline opening one of the first story lines and split it off in place."""
-    seen_lines: set[int] = set()
+    """Find a dateline opening one of the first story paragraphs and split it off in place.
+
+    A normal-case "Place:" lead-in counts only in a sentence that ends with
+    punctuation (headlines such as "Report: ..." do not) and opens the story's
+    first paragraph (after any headline-like one-sentence paragraphs).
+    """
+    seen_paragraphs: set[int] = set()
+    opening = True
     for k, draft in enumerate(drafts):
-        if draft.role is not SentenceRole.BODY or draft.paragraph in seen_lines:
+        if draft.role is not SentenceRole.BODY or draft.paragraph in seen_paragraphs:
             continue
-        seen_lines.add(draft.paragraph)
-        if len(seen_lines) > _DATELINE_LINES:
+        seen_paragraphs.add(draft.paragraph)
+        if len(seen_paragraphs) > _DATELINE_LINES:
             return None
-        dateline = find_dateline(text[draft.span.start : draft.span.end])
+        story_opening = opening and _STORY_END.search(draft.norm) is not None
+        dateline = find_dateline(text[draft.span.start : draft.span.end], opening=story_opening)
         if dateline is not None:
             drafts[k : k + 1] = _dateline_drafts(text, draft, dateline)
             return dateline
+        opening = opening and _is_headline_like(drafts, k)
     return None
+
+
+def _is_headline_like(drafts: list[_Draft], k: int) -> bool:
+    """Tell whether draft ``k`` is a paragraph's only sentence and ends without punctuation."""
+    alone = k + 1 == len(drafts) or drafts[k + 1].paragraph != drafts[k].paragraph
+    return alone and not drafts[k].norm.endswith(_CLOSED)
 
 
 def _dateline_drafts(text: str, draft: _Draft, dateline: Dateline) -> list[_Draft]:

@@ -29,7 +29,7 @@ __all__ = [
 # Canonical agency name -> the spellings that name it in bylines, datelines and credits.
 AGENCIES: dict[str, tuple[str, ...]] = {
     "AFP": ("AFP", "Agence France-Presse", "Agence France Presse"),
-    "Reuters": ("Reuters", "REUTERS"),
+    "Reuters": ("Reuters", "REUTERS", "Reuter", "REUTER"),
     "AP": ("AP", "Associated Press", "The Associated Press", "ASSOCIATED PRESS"),
     "Bloomberg": ("Bloomberg", "BLOOMBERG"),
     "DPA": ("dpa", "DPA", "Deutsche Presse-Agentur"),
@@ -76,6 +76,8 @@ _ANY_AGENCY = _alternation([*_SPELLINGS, *PHOTO_AGENCIES])
 _AGENCY_WORD = re.compile(rf"(?<![\w-])(?:{_AGENCY})(?![\w-])")
 
 _I = re.IGNORECASE
+# The end-of-text control character closing old wire copy, raw or as Reuters-21578 writes it.
+_END_OF_TEXT = r"(?:\x03|&#0*3;)"
 _SHARE_WORD = r"(?:share(?: (?:this|on \w+|via \w+))?(?: article| story| page| post)?|tweet|email|e-mail|print|copy link|copy url|whatsapp|facebook|twitter|x|linkedin|reddit|telegram|pinterest|flipboard|messenger|save|comments?)"  # noqa: E501
 _NAME = r"[A-Z][\w'.-]*(?: (?:[A-Z][\w'.-]*|de|da|van|von|al|bin|el|la|le))*"
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
@@ -105,6 +107,7 @@ CHROME_PATTERNS: tuple[str, ...] = (
     r"(?:tags|topics|filed under|categories|category|keywords)\s*:.{0,300}",
     r"skip to (?:main )?content|menu|search|log ?in|sign ?in|sign up|subscribe(?: now)?|close|next|previous|back to top|click here.{0,100}",  # noqa: E501
     r"(?:[A-Z][\w&'.-]*(?: [\w&'.-]+){0,2} ?[|·•] ?){3,}[A-Z][\w&'.-]*(?: [\w&'.-]+){0,2}",  # menus
+    rf"{_END_OF_TEXT}+",
 )
 CREDIT_PATTERNS: tuple[str, ...] = (
     r"(?:©|\(c\)|copyright\b).{0,250}",
@@ -125,6 +128,7 @@ BYLINE_PATTERNS: tuple[str, ...] = (
     rf"(?:[Bb]y|BY) {_NAME}(?:(?:,| and| &) {_NAME}){{0,3}}(?: ?(?:,|\||-|/|for|in) ?(?:{_AGENCY}|{_NAME}))?\.?",  # noqa: E501
     rf"{_NAME} ?\| ?(?:{_ANY_AGENCY}|{_NAME})",
     rf"-? ?\(?(?:{_AGENCY})(?: ?[/,&] ?(?:{_AGENCY}))*\)?\.?",  # trailing agency tags
+    rf"(?i:reuters?)(?:\.|\^M)*{_END_OF_TEXT}?",  # Reuters-21578's closing "Reuter", "REUTER^M"
     rf"-? ?(?i:with) (?:{_AGENCY})(?: ?(?:,|and|&) ?(?:{_AGENCY}))*\.?",
     rf"(?i:(?:additional )?reporting|writing|editing|compiled|edited) (?i:by) {_NAME}(?:(?:,| and|;) .{{0,150}})?",  # noqa: E501
     r"(?i:(?:our |special |foreign |senior |political |chief )?(?:staff (?:writer|reporter)|correspondent|reporter|news desk|wire services|agencies|agency reports|web desk|online desk))\.?",  # noqa: E501
@@ -177,10 +181,36 @@ DATELINE_PATTERNS: tuple[str, ...] = (
     rf"(?P<place>{_TITLE_PLACE})(?:, (?:{_TITLE_PLACE}))?(?:,? {_MONTH} \d{{1,2}})? ?{_AGENCY_PAREN} ?{_SEPARATOR}",  # noqa: E501
 )
 _DATELINES = tuple(re.compile(p) for p in DATELINE_PATTERNS)
+_PLACE_JOINER = r"(?:de|da|do|del|della|di|la|le|el|al|of|on|upon|sur|am|an|der)"
+# "Port Alder: Fire crews ..." opening a story: a place in normal case, a colon, a capital.
+_OPENING_DATELINE = re.compile(
+    rf"(?P<place>[A-Z][a-z][\w'.-]*(?: (?:[A-Z][\w'.-]*|{_PLACE_JOINER})){{0,3}}):(?= [A-Z\"'])"
+)
+_LONGEST_OPENING_PLACE = 3
 # Capitalised lead words that are story labels, not places.
 NOT_PLACES = _word_set(
     """UPDATE UPDATED BREAKING EXCLUSIVE ANALYSIS WATCH LIVE VIDEO PHOTOS OPINION EDITORIAL
-    FACTBOX EXPLAINER CORRECTED REFILE INSIGHT FEATURE NOTE WARNING EDITOR'S"""
+    FACTBOX EXPLAINER CORRECTED REFILE INSIGHT FEATURE NOTE NOTES WARNING EDITOR'S LEAD SUMMARY
+    CORRECTION ENQUIRIES"""
+)
+# Capitalised words that open a "Word: ..." label or sentence, never a place.
+NOT_OPENING_PLACES = _word_set(
+    """update updated note notes breaking exclusive analysis watch live video videos photo photos
+    image images picture pictures opinion editorial editor editor's factbox explainer corrected
+    correction corrections clarification refile insight feature warning alert advisory summary
+    background context question questions answer answers transcript disclaimer source sources read
+    related tags topics caption credit comment comments reply posted published listen audio
+    podcast highlights key fact facts timeline recap review verdict statement quote quotes result
+    results conclusion overview introduction abstract example definition step rule tip tips
+    chapter part section figure table why what how who when where which here there the this that
+    these those it he she they we i you our my his her their in on at for by with from and but so
+    or yes no also plus now today tonight yesterday tomorrow first second third finally
+    meanwhile however monday tuesday wednesday thursday friday saturday sunday january february
+    march april may june july august september october november december mr mrs ms dr sir
+    president minister official officials police spokesman spokeswoman sen rep gov gen report
+    reports rumor rumour scoop study survey poll analyst analysts interview profile obituary
+    full special guest commentary column letter letters journalist reporter interviewer host
+    moderator speaker"""
 )
 _UPDATE_MARKER = re.compile(r"\s*UPDATE (?P<n>\d{1,3}) ?[-:]|\s*UPDATED? ?[-:]")
 
@@ -241,20 +271,28 @@ def _role_in_caption(norm: str) -> SentenceRole:
     return SentenceRole.CAPTION
 
 
-def find_dateline(sentence: str) -> Dateline | None:
-    """Return the dateline that opens ``sentence``, or None when it has none."""
+def find_dateline(sentence: str, *, opening: bool = False) -> Dateline | None:
+    """Return the dateline that opens ``sentence``, or None when it has none.
+
+    With ``opening`` (the sentence opens the story), a place in normal case
+    followed by a colon and a capital also counts ("Port Alder: Fire crews"),
+    unless its first word is a label such as "Update" or "Note".
+    """
     normalized = normalize(sentence)
     lead = len(normalized.text) - len(normalized.text.lstrip())
-    for pattern in _DATELINES:
+    patterns = (*_DATELINES, _OPENING_DATELINE) if opening else _DATELINES
+    for pattern in patterns:
         match = pattern.match(normalized.text, lead)
         if match is None or not _is_place(match.group("place")):
+            continue
+        if pattern is _OPENING_DATELINE and not _is_opening_place(match.group("place")):
             continue
         rest = normalized.text[match.end() :]
         story = rest.lstrip()
         if story and (not rest[:1].isspace() or story[0].islower()):
             continue
         body = match.end() + len(rest) - len(story)
-        agency = match.group("agency")
+        agency = match.groupdict().get("agency")
         return Dateline(
             place=match.group("place"),
             agency=_SPELLINGS[agency] if agency else None,
@@ -262,6 +300,12 @@ def find_dateline(sentence: str) -> Dateline | None:
             body_start=normalized.to_original(body),
         )
     return None
+
+
+def _is_opening_place(place: str) -> bool:
+    """Tell whether a normal-case "Place:" lead-in names 1-3 capitalised words, no label."""
+    names = [word for word in place.split(" ") if word[0].isupper()]
+    return len(names) <= _LONGEST_OPENING_PLACE and names[0].lower() not in NOT_OPENING_PLACES
 
 
 def _is_place(place: str) -> bool:

@@ -1,14 +1,15 @@
 """Sentence splitting for news text: rules over candidate ends, with an abbreviation list.
 
 A candidate end is ``.``, ``!``, ``?`` or an ellipsis, with any closing quotes
-or brackets, followed by whitespace on the same line. Rules then decide:
+or brackets, followed by whitespace. Rules then decide:
 
 - a lowercase next word never starts a sentence (``"Is it?" she asked.``);
 - a title abbreviation (Sen., Gov., Dr. ...) never ends one;
 - a number abbreviation (No., Jan., Dec. ...) does not end one before a digit;
 - other abbreviations and initials (Inc., U.S., J.R.R., F.) end one only before
   a word that typically opens a sentence (The, He, But ...);
-- a newline always ends a sentence.
+- in ``split_sentences`` a newline always ends a sentence; a paragraph of
+  hard-wrapped lines given to ``sentence_spans_in`` lets sentences run across them.
 
 Periods not followed by whitespace (3.5%, $1.2bn, U.S.-led) are never ends.
 """
@@ -19,7 +20,7 @@ import re
 
 from wiretrace.models import Span
 
-__all__ = ["line_spans", "sentence_spans_in", "split_sentences"]
+__all__ = ["LINE_BREAKS", "line_spans", "sentence_spans_in", "split_sentences"]
 
 
 def _word_set(words: str) -> frozenset[str]:
@@ -51,7 +52,9 @@ SENTENCE_OPENERS = _word_set(
     other another each"""
 )
 
-_LINE = re.compile(r"[^\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]+")
+# The characters that end a line (those str.splitlines breaks on).
+LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+_LINE = re.compile(f"[^{LINE_BREAKS}]+")
 _CLOSERS = "\"'\u201d\u2019\u00bb\u203a)\\]"
 _CANDIDATE = re.compile(rf"(?P<punct>[.!?\u2026]+)(?P<close>[{_CLOSERS}]*)(?=\s)")
 _LONGEST_ABBREVIATION = 24
@@ -80,7 +83,11 @@ def line_spans(text: str) -> list[Span]:
 
 
 def sentence_spans_in(text: str, line: Span) -> list[Span]:
-    """Return the sentences inside one line (a span of ``text`` with no line break)."""
+    """Return the sentences inside one line or paragraph (a span of ``text``).
+
+    A paragraph of hard-wrapped lines may hold line breaks: sentences then run
+    across them, and only ``.``, ``!``, ``?`` or an ellipsis end one.
+    """
     spans: list[Span] = []
     start = line.start
     for end in _sentence_ends(text, line):
