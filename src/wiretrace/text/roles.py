@@ -167,7 +167,10 @@ _LONGEST_CAPTION = 600
 CAPTION_MAX_SENTENCES = 3
 
 _SEPARATOR = r"(?::|-)"
-_AGENCY_PAREN = rf"\((?P<agency>{_AGENCY})\)"
+# a known agency, or any short capitalised name in brackets: most newswires are not on any list
+_AGENCY_PAREN = (
+    rf"\((?P<agency>{_AGENCY}|[A-Z][A-Za-z&.-]{{1,20}}(?: [A-Z][A-Za-z&.-]{{1,20}}){{0,2}})\)"
+)
 _CAPS_PLACE = r"[A-Z][A-Z'.-]+(?: [A-Z][A-Z'.-]+){0,3}"
 _TITLE_PLACE = r"[A-Z][\w'.-]*(?: [A-Z][\w'.-]*){0,3}"
 _DATE = rf"(?:\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}} {_MONTH} \d{{4}}|{_MONTH} \d{{1,2}},? \d{{4}})"
@@ -295,7 +298,7 @@ def find_dateline(sentence: str, *, opening: bool = False) -> Dateline | None:
         agency = match.groupdict().get("agency")
         return Dateline(
             place=match.group("place"),
-            agency=_SPELLINGS[agency] if agency else None,
+            agency=_SPELLINGS.get(agency, agency) if agency else None,
             end=normalized.to_original(match.end()),
             body_start=normalized.to_original(body),
         )
