@@ -1,0 +1,530 @@
+"""Throughput of wiretrace against datasketch and rensa on the same planted corpus.
+
+Usage: ``python bench/throughput.py --size 10k|100k|1m [--processes 2] [--probes 200]``
+
+Generates (or reuses from ``bench/.cache``) a corpus with planted derivatives,
+then runs each pipeline in its own subprocess (so peak RSS is per pipeline):
+
+* ``wiretrace``: the service end to end (ingest the JSONL into a temporary
+  SQLite store, ``analyze()``, read the families), hashing embedder;
+* ``wiretrace-stages``: the same stages through their public APIs, timed one by
+  one (prepare+features and verify over ``--processes`` processes), plus the
+  latency of checking one new article against the index;
+* ``datasketch`` and ``rensa``: see ``peers.py``.
+
+Prints a table and ends with one ``summary:`` line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import datetime
+from multiprocessing import Pool
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import corpus
+import peers
+
+Pair = tuple[str, str]
+WIRETRACE_OVERRIDES: dict[str, Any] = {"embed": {"model": "hashing"}}
+VERIFY_CHUNK = 200
+
+
+# -- quality --------------------------------------------------------------------
+
+
+def evaluate(
+    labels: Sequence[corpus.PlantedLabel],
+    groups: Sequence[Sequence[str]],
+    pairs: Iterable[Pair],
+) -> dict[str, Any]:
+    """Return recall of planted derivative->origin pairs (same output group), by kind; the
+    precision of reported pairs (both ends in one planted family); and how many output
+    groups mix planted families."""
+    planted = {label.derivative: label.origin for label in labels}
+    group_of = groups_index(groups)
+    mixed = sum(1 for g in groups if len({planted.get(m, m) for m in g}) > 1)
+    found: dict[str, list[int]] = {}
+    for label in labels:
+        a, b = group_of.get(label.derivative), group_of.get(label.origin)
+        hit = a is not None and a == b
+        found.setdefault(label.kind, [0, 0])[0] += int(hit)
+        found[label.kind][1] += 1
+    reported = list(pairs)
+    right = sum(1 for a, b in reported if planted.get(a, a) == planted.get(b, b))
+    hits = sum(h for h, _ in found.values())
+    return {
+        "recall": hits / max(1, len(labels)),
+        "recall_by_kind": {k: round(h / t, 3) for k, (h, t) in sorted(found.items())},
+        "precision": right / len(reported) if reported else 1.0,
+        "reported_pairs": len(reported),
+        "groups": len(groups),
+        "mixed_groups": mixed,
+    }
+
+
+def groups_index(groups: Iterable[Sequence[str]]) -> dict[str, str]:
+    """Return id -> first member of its group."""
+    return {member: group[0] for group in groups for member in group}
+
+
+def peak_rss_mb() -> dict[str, float]:
+    """Return the peak resident memory of this process and of its largest finished child."""
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return {"self": round(own, 1), "child": round(child, 1), "total": round(own + child, 1)}
+
+
+def percentiles(values: Sequence[float]) -> dict[str, float]:
+    """Return p50 and p95 of ``values`` (milliseconds), rounded."""
+    if not values:
+        return {"p50": float("nan"), "p95": float("nan")}
+    ordered = sorted(values)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    return {"p50": round(statistics.median(ordered), 2), "p95": round(p95, 2)}
+
+
+# -- peers ----------------------------------------------------------------------
+
+
+def parse_peer(name: str) -> tuple[str, peers.LshShape]:
+    """Return the peer and LSH shape a pipeline name like ``rensa@32x4`` names.
+
+    Raises:
+        ValueError: on an unknown peer or a malformed shape.
+    """
+    peer, _, shape = name.partition("@")
+    bands, _, rows = (shape or "32x4").partition("x")
+    if peer not in peers.PEERS or not (bands.isdigit() and rows.isdigit()):
+        raise ValueError(f"peer must look like datasketch@32x4 or rensa@16x8, got {name!r}")
+    return peer, peers.LshShape(int(bands), int(rows))
+
+
+def peer_worker(name: str, args: argparse.Namespace) -> dict[str, Any]:
+    """Run one peer end to end, then time single-article queries against its index."""
+    peer, shape = parse_peer(name)
+    run, index = peers.PEERS[peer](Path(args.corpus), shape, args.processes)
+    labels = corpus.read_labels(Path(args.labels))
+    quality = evaluate(labels, run.groups, run.pairs)
+    probes = corpus.probe_articles(Path(args.corpus), args.probes)
+    query = peers.QUERIES[peer]
+    timings = peers.time_queries(lambda text: query(index, text), [p["text"] for p, _, _ in probes])
+    hits = sum(1 for p, origin, _ in probes if origin in query(index, p["text"]))
+    return {
+        "name": name,
+        "setup": f"{run.setup} (LSH threshold ~{shape.threshold:.2f})",
+        "docs": run.docs,
+        "seconds": run.seconds,
+        "stages": run.stages,
+        "quality": quality,
+        "largest_group": max((len(g) for g in run.groups), default=0),
+        "query_ms": percentiles(timings),
+        "query_hit": hits / max(1, len(probes)),
+    }
+
+
+# -- wiretrace: the service end to end ------------------------------------------
+
+
+def wiretrace_worker(args: argparse.Namespace) -> dict[str, Any]:
+    """Ingest the corpus into a temporary SQLite store, analyze, read the families."""
+    from wiretrace.config import load_settings
+    from wiretrace.pipeline import Service
+
+    marks: dict[str, list[float]] = {}
+
+    def progress(stage: str, done: int, total: int) -> None:
+        now = time.perf_counter()
+        marks.setdefault(stage, [now, now])[1] = now
+
+    with tempfile.TemporaryDirectory(prefix="wt-bench-") as tmp:
+        overrides = {**WIRETRACE_OVERRIDES, "store": {"url": f"sqlite:///{tmp}/bench.sqlite"}}
+        settings = load_settings(env={}, overrides=overrides)
+        started = time.perf_counter()
+        with Service(settings) as service:
+            ingest = service.ingest([Path(args.corpus)], progress=progress)
+            ingested = time.perf_counter()
+            report = service.analyze(progress=progress)
+            analyzed = time.perf_counter()
+            families = service.families()
+        finished = time.perf_counter()
+    stages = _service_stages(marks, started, ingested, analyzed, finished)
+    groups = [f.members for f in families if len(f.members) > 1]
+    pairs = list(_family_pairs(families))
+    labels = corpus.read_labels(Path(args.labels))
+    return {
+        "name": "wiretrace",
+        "setup": "Service.ingest + analyze, SQLite, embed=hashing",
+        "docs": ingest.read,
+        "seconds": finished - started,
+        "stages": stages,
+        "quality": evaluate(labels, groups, pairs),
+        "largest_group": max((len(g) for g in groups), default=0),
+        "candidates": report.candidates,
+        "rejected": len(ingest.rejected),
+    }
+
+
+def _service_stages(
+    marks: dict[str, list[float]], started: float, ingested: float, analyzed: float, done: float
+) -> dict[str, float]:
+    fingerprinted = marks.get("fingerprint", [ingested, ingested])[1]
+    verify = marks.get("verify", [analyzed, analyzed])
+    return {
+        "ingest": ingested - started,
+        "read+prepare+features": fingerprinted - ingested,
+        "propose (~)": verify[0] - fingerprinted,
+        "verify (~)": verify[1] - verify[0],
+        "families+store": analyzed - verify[1],
+        "read families": done - analyzed,
+    }
+
+
+def _family_pairs(families: Iterable[Any]) -> Iterator[Pair]:
+    for family in families:
+        for edge in family.edges:
+            if edge.relation.is_derivation:
+                yield min(edge.source, edge.derivative), max(edge.source, edge.derivative)
+        for group in family.duplicate_groups:
+            for other in group[1:]:
+                yield min(group[0], other), max(group[0], other)
+
+
+# -- wiretrace: stage by stage --------------------------------------------------
+
+_DOCS: dict[str, Any] = {}  # filled before the verify pool forks, read by its workers
+
+
+def _article(record: dict[str, Any]) -> Any:
+    from wiretrace.models import Article
+
+    published = record.get("published_at")
+    return Article(
+        id=str(record["id"]),
+        text=str(record["text"]),
+        title=record.get("title"),
+        outlet=record.get("outlet"),
+        published_at=datetime.fromisoformat(published) if published else None,
+    )
+
+
+def _prepare_features(lines: Sequence[str]) -> list[tuple[Any, Any]]:
+    from wiretrace.candidates import features
+    from wiretrace.config import load_settings
+    from wiretrace.text import prepare
+
+    settings = load_settings(env={}, overrides=WIRETRACE_OVERRIDES)
+    out = []
+    for line in lines:
+        doc = prepare(_article(json.loads(line)))
+        out.append((doc, features(doc, settings.candidates)))
+    return out
+
+
+def _verify(pairs: Sequence[Pair]) -> list[Any]:
+    from wiretrace.config import load_settings
+    from wiretrace.embed import get_encoder
+    from wiretrace.relation import compare
+
+    settings = load_settings(env={}, overrides=WIRETRACE_OVERRIDES)
+    encoder = get_encoder(settings.embed)
+    return [compare(_DOCS[a], _DOCS[b], encoder, settings) for a, b in pairs]
+
+
+def _line_batches(path: Path, size: int) -> Iterator[list[str]]:
+    batch: list[str] = []
+    with path.open(encoding="utf-8") as lines:
+        for line in lines:
+            batch.append(line)
+            if len(batch) == size:
+                yield batch
+                batch = []
+    if batch:
+        yield batch
+
+
+def _chunks(items: Sequence[Pair], size: int) -> Iterator[Sequence[Pair]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def stages_worker(args: argparse.Namespace) -> dict[str, Any]:
+    """Time wiretrace's stages through their public APIs, then single-article checks."""
+    from wiretrace.candidates import propose
+    from wiretrace.config import load_settings
+    from wiretrace.families import MemberInfo, plan_families
+
+    settings = load_settings(env={}, overrides=WIRETRACE_OVERRIDES)
+    times: dict[str, float] = {}
+    begun = time.perf_counter()
+    with Pool(args.processes) as pool:
+        prepared = [
+            item
+            for block in pool.imap(_prepare_features, _line_batches(Path(args.corpus), 250))
+            for item in block
+        ]
+    times["read+prepare+features"] = time.perf_counter() - begun
+    _DOCS.update((doc.id, doc) for doc, _ in prepared)
+    all_features = [f for _, f in prepared]
+    mark = time.perf_counter()
+    candidates = propose(all_features, settings.candidates)
+    times["propose"] = time.perf_counter() - mark
+    mark = time.perf_counter()
+    pairs = [(c.a, c.b) for c in candidates]
+    with Pool(args.processes) as pool:
+        comparisons = [
+            c for block in pool.imap(_verify, _chunks(pairs, VERIFY_CHUNK)) for c in block
+        ]
+    times["verify"] = time.perf_counter() - mark
+    mark = time.perf_counter()
+    infos = [MemberInfo(d.id, d.article.published_at, _body_hash(d)) for d, _ in prepared]
+    plans = plan_families(infos, comparisons)
+    times["families"] = time.perf_counter() - mark
+    seconds = time.perf_counter() - begun
+    groups = [p.members for p in plans if len(p.members) > 1]
+    labels = corpus.read_labels(Path(args.labels))
+    quality = evaluate(labels, groups, _plan_pairs(plans))
+    query = _check_latency(all_features, args, settings)
+    return {
+        "name": "wiretrace-stages",
+        "setup": f"public stage APIs, prepare+features and verify on {args.processes} processes",
+        "docs": len(prepared),
+        "seconds": seconds,
+        "stages": times,
+        "quality": quality,
+        "largest_group": max((len(g) for g in groups), default=0),
+        "candidates": len(candidates),
+        "relations": _relation_counts(comparisons),
+        **query,
+    }
+
+
+def _body_hash(doc: Any) -> str:
+    return hashlib.sha256(doc.body_text.lower().encode("utf-8")).hexdigest()
+
+
+def _plan_pairs(plans: Iterable[Any]) -> Iterator[Pair]:
+    for plan in plans:
+        for link in plan.links:
+            yield min(link.source, link.derivative), max(link.source, link.derivative)
+        for group in plan.duplicate_groups:
+            for other in group[1:]:
+                yield min(group[0], other), max(group[0], other)
+
+
+def _relation_counts(comparisons: Iterable[Any]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for comparison in comparisons:
+        counts[str(comparison.relation)] = counts.get(str(comparison.relation), 0) + 1
+    return dict(sorted(counts.items()))
+
+
+def _check_latency(
+    all_features: Sequence[Any], args: argparse.Namespace, settings: Any
+) -> dict[str, Any]:
+    """Time checking new articles: prepare, features, index query, then verify candidates."""
+    from wiretrace.candidates import CandidateIndex, features
+    from wiretrace.embed import get_encoder
+    from wiretrace.relation import compare
+    from wiretrace.text import prepare
+
+    mark = time.perf_counter()
+    index = CandidateIndex(settings.candidates)
+    for f in all_features:
+        index.add(f)
+    build = time.perf_counter() - mark
+    encoder = get_encoder(settings.embed)
+    propose_ms: list[float] = []
+    check_ms: list[float] = []
+    hits = 0
+    for record, origin, _ in corpus.probe_articles(Path(args.corpus), args.probes):
+        begun = time.perf_counter()
+        doc = prepare(_article(record))
+        found = index.query(features(doc, settings.candidates))
+        proposed = time.perf_counter()
+        others = [c.b if c.a == doc.id else c.a for c in found]
+        verdicts = [compare(_DOCS[o], doc, encoder, settings) for o in others]
+        check_ms.append((time.perf_counter() - begun) * 1000.0)
+        propose_ms.append((proposed - begun) * 1000.0)
+        hits += int(
+            any(
+                o == origin and v.relation.is_derivation
+                for o, v in zip(others, verdicts, strict=True)
+            )
+        )
+    return {
+        "index_build_s": build,
+        "query_ms": percentiles(propose_ms),
+        "check_ms": percentiles(check_ms),
+        "query_hit": hits / max(1, args.probes),
+    }
+
+
+# -- driver ---------------------------------------------------------------------
+
+WIRETRACE_RUNS = ("wiretrace", "wiretrace-stages")
+PEER_NAMES = ("datasketch", "rensa")
+Results = dict[str, dict[str, Any] | None]
+
+
+def run_worker(args: argparse.Namespace) -> None:
+    """Run one pipeline in this process and print its result as one JSON line."""
+    if args.worker == "wiretrace":
+        result = wiretrace_worker(args)
+    elif args.worker == "wiretrace-stages":
+        result = stages_worker(args)
+    else:
+        result = peer_worker(args.worker, args)
+    result["rss_mb"] = peak_rss_mb()
+    print("RESULT " + json.dumps(result))
+
+
+def spawn(name: str, files: corpus.CorpusFiles, args: argparse.Namespace) -> dict[str, Any] | None:
+    """Run one pipeline in a fresh subprocess; returns its result, or None when it failed."""
+    command = [sys.executable, __file__, "--worker", name, "--corpus", str(files.articles)]
+    command += ["--labels", str(files.labels), "--processes", str(args.processes)]
+    command += ["--probes", str(args.probes)]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    for line in reversed(done.stdout.splitlines()):
+        if line.startswith("RESULT "):
+            result: dict[str, Any] = json.loads(line[len("RESULT ") :])
+            return result
+    print(f"[{name}] failed (exit {done.returncode}):\n{done.stderr[-3000:]}", file=sys.stderr)
+    return None
+
+
+def docs_per_s(result: dict[str, Any] | None) -> float:
+    """Return a run's articles per second end to end (nan when it did not run)."""
+    return float(result["docs"] / result["seconds"]) if result else float("nan")
+
+
+def _row(name: str, r: dict[str, Any] | None) -> str:
+    if r is None:
+        return f"{name:<18}  (not run or failed)"
+    nan = float("nan")
+    q = r.get("check_ms", r.get("query_ms", {"p50": nan, "p95": nan}))
+    quality = r["quality"]
+    return (
+        f"{name:<18}{docs_per_s(r):>8.0f}{r['seconds']:>8.1f}{quality['recall']:>8.3f}"
+        f"{quality['precision']:>7.3f}{quality['reported_pairs']:>7}{quality['mixed_groups']:>7}"
+        f"{r['rss_mb']['total']:>8.0f}{q['p50']:>9.2f}{q['p95']:>9.2f}"
+        f"{r.get('query_hit', nan):>6.2f}"
+    )
+
+
+def _details(name: str, r: dict[str, Any]) -> list[str]:
+    stages = ", ".join(f"{k} {v:.1f}s" for k, v in r["stages"].items())
+    quality = r["quality"]
+    lines = [
+        f"[{name}] {r['setup']}",
+        f"  stages: {stages}",
+        f"  recall by kind: {quality['recall_by_kind']}",
+        f"  groups {quality['groups']} (largest {r['largest_group']}), rss MB {r['rss_mb']}",
+    ]
+    for key in ("candidates", "relations", "query_ms", "check_ms", "index_build_s"):
+        if key in r:
+            value = r[key]
+            lines.append(f"  {key}: {round(value, 2) if isinstance(value, float) else value}")
+    return lines
+
+
+def print_table(results: Results, size: int, args: argparse.Namespace) -> None:
+    """Print the comparison table, per-stage details, and the summary line."""
+    print(f"\ncorpus: {size} articles; processes={args.processes}; probes={args.probes}")
+    print(
+        f"{'pipeline':<18}{'docs/s':>8}{'seconds':>8}{'recall':>8}{'prec':>7}{'pairs':>7}"
+        f"{'mixed':>7}{'rss MB':>8}{'q p50':>9}{'q p95':>9}{'hit':>6}"
+    )
+    for name, result in results.items():
+        print(_row(name, result))
+    for name, result in results.items():
+        if result:
+            print("\n" + "\n".join(_details(name, result)))
+    print(summary_line(results, size))
+
+
+def matched_peer(results: Results, peer: str, recall: float) -> dict[str, Any] | None:
+    """Return the run of ``peer`` whose planted recall is closest to ``recall``."""
+    runs = [r for n, r in results.items() if r and n.partition("@")[0] == peer]
+    if not runs:
+        return None
+    if recall != recall:  # nan: wiretrace did not run; take the first shape
+        return runs[0]
+    return min(runs, key=lambda r: abs(float(r["quality"]["recall"]) - recall))
+
+
+def summary_line(results: Results, size: int) -> str:
+    """Return the one-line summary: wiretrace end to end against recall-matched peers."""
+    wt = results.get("wiretrace")
+    stages = results.get("wiretrace-stages")
+    rate = docs_per_s(wt)
+    recall = float(wt["quality"]["recall"]) if wt else float("nan")
+    rss = wt["rss_mb"]["total"] if wt else float("nan")
+    p95 = stages["check_ms"]["p95"] if stages else float("nan")
+    ratios = {p: rate / docs_per_s(matched_peer(results, p, recall)) for p in PEER_NAMES}
+    return (
+        f"summary: size={size} docs_per_s={rate:.0f} "
+        f"ratio_vs_datasketch={ratios['datasketch']:.3f} ratio_vs_rensa={ratios['rensa']:.3f} "
+        f"recall={recall:.3f} peak_rss_mb={rss:.0f} query_p95_ms={p95:.1f}"
+    )
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description="wiretrace throughput against peers")
+    parser.add_argument("--size", default="10k", help="10k, 100k, 1m or an integer")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--from", dest="from_file", type=Path, default=None)
+    parser.add_argument("--processes", type=int, default=2)
+    parser.add_argument("--probes", type=int, default=200, help="new articles to check")
+    parser.add_argument(
+        "--peer-shapes", default="32x4,64x2", help="peer LSH bands x rows, comma-separated"
+    )
+    parser.add_argument(
+        "--only", default=None, help="comma-separated runs, e.g. wiretrace,rensa@32x4"
+    )
+    parser.add_argument("--worker", default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--corpus", default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--labels", default=None, help=argparse.SUPPRESS)
+    return parser.parse_args(argv)
+
+
+def run_names(args: argparse.Namespace) -> list[str]:
+    """Return the runs asked for: wiretrace's two, then each peer at each LSH shape."""
+    if args.only:
+        return [n for n in args.only.split(",") if n]
+    shapes = [s for s in args.peer_shapes.split(",") if s]
+    return [*WIRETRACE_RUNS, *(f"{p}@{s}" for s in shapes for p in PEER_NAMES)]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    if args.worker:
+        run_worker(args)
+        return 0
+    files = corpus.write_corpus(corpus.parse_size(args.size), args.seed, args.from_file)
+    print(f"corpus {files.articles} ({files.size} articles); machine: {os.cpu_count()} cores")
+    results: Results = {}
+    for name in run_names(args):
+        print(f"running {name} ...", flush=True)
+        started = time.perf_counter()
+        results[name] = spawn(name, files, args)
+        print(f"  done in {time.perf_counter() - started:.0f}s", flush=True)
+    print_table(results, files.size, args)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
