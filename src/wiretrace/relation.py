@@ -64,8 +64,14 @@ class VerdictThresholds:
     derivation_score: float = 0.62
     derivation_order: float = 0.55
     derivation_kept_coverage: float = 0.35  # ... or this much of the derivative kept near-verbatim
-    # Same event without copying: the two share this many of the smaller side's names/numbers.
-    same_event_anchors: float = 0.25
+    # Same event without copying: the two share this many of the smaller side's names/numbers,
+    # at least this many of them, and some sentences say the same thing. Shared names alone
+    # ("U.S.", "Reuters", a year) join different stories of one beat.
+    same_event_anchors: float = 0.40
+    same_event_min_anchors: int = 5
+    same_event_coverage: float = 0.25
+    same_event_strong_anchors: float = 0.60  # ... or most of the facts shared, however worded
+    same_event_max_days: float = 14.0  # reports of one event appear within days of each other
     # Two reports that each carry quotations the other lacks, this many in all, did their own
     # reporting: a rewrite keeps or drops its source's quotes; it does not bring new ones, and
     # an update or a condensed copy has quotes of its own on one side only.
@@ -116,6 +122,8 @@ class AlignmentProfile:
     order_agreement: float  # consecutive units (in derivative order) that keep source order
     anchor_overlap: float  # shared names/numbers over the smaller side's
     update_step: int  # derivative's update marker minus the source's
+    shared_anchors: int = 0  # names/numbers both bodies contain
+    days_apart: float | None = None  # publication gap when both times are known
     own_quotes: int = 0  # derivative quotations (4+ words) that the source does not contain
     source_own_quotes: int = 0  # source quotations the derivative does not contain
 
@@ -145,11 +153,20 @@ def _order_agreement(pairs: Sequence[AlignedPair]) -> float:
     return kept / len(steps)
 
 
-def _anchor_overlap(source: Document, derivative: Document) -> float:
+def _anchor_overlap(source: Document, derivative: Document) -> tuple[float, int]:
+    """Return the shared names/numbers over the smaller side's, and how many are shared."""
     source_anchors = text_anchors(source.body_text)
     derivative_anchors = text_anchors(derivative.body_text)
+    shared = len(source_anchors & derivative_anchors)
     smaller = min(len(source_anchors), len(derivative_anchors))
-    return len(source_anchors & derivative_anchors) / smaller if smaller else 0.0
+    return (shared / smaller if smaller else 0.0), shared
+
+
+def _days_apart(source: Document, derivative: Document) -> float | None:
+    first, second = source.article.published_at, derivative.article.published_at
+    if first is None or second is None:
+        return None
+    return abs((second - first).total_seconds()) / 86400.0
 
 
 _QUOTATION = re.compile(r'"([^"]+)"')
@@ -179,6 +196,7 @@ def profile_alignment(
         return chars / aligned
 
     source_chars = _body_chars(source)
+    overlap, shared = _anchor_overlap(source, derivative)
     return AlignmentProfile(
         source_coverage=alignment.coverage_source,
         derivative_coverage=alignment.coverage_derivative,
@@ -188,7 +206,9 @@ def profile_alignment(
         mean_score=sum(w * p.score for w, p in zip(weights, alignment.pairs, strict=True))
         / aligned,
         order_agreement=_order_agreement(alignment.pairs),
-        anchor_overlap=_anchor_overlap(source, derivative),
+        anchor_overlap=overlap,
+        shared_anchors=shared,
+        days_apart=_days_apart(source, derivative),
         update_step=(derivative.update_marker or 0) - (source.update_marker or 0),
         own_quotes=_own_quotes(source, derivative),
         source_own_quotes=_own_quotes(derivative, source),
@@ -347,7 +367,16 @@ def _no_derivation(
     profile: AlignmentProfile, thresholds: VerdictThresholds
 ) -> tuple[Relation, float]:
     confidence = _margin(profile.anchor_overlap, thresholds.same_event_anchors, 0.25)
-    if profile.anchor_overlap >= thresholds.same_event_anchors:
+    same_event = (
+        profile.anchor_overlap >= thresholds.same_event_anchors
+        and profile.shared_anchors >= thresholds.same_event_min_anchors
+        and (
+            profile.derivative_coverage >= thresholds.same_event_coverage
+            or profile.anchor_overlap >= thresholds.same_event_strong_anchors
+        )
+        and (profile.days_apart is None or profile.days_apart <= thresholds.same_event_max_days)
+    )
+    if same_event:
         return Relation.INDEPENDENT, confidence
     return Relation.UNRELATED, confidence
 
