@@ -9,6 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from wiretrace.changes import classify_added, detect_changes, is_caveat
+from wiretrace.changes_markers import find_markers
+from wiretrace.changes_text import PassagePair, passage
+from wiretrace.lexicon import HEDGES, NEGATORS
 from wiretrace.models import (
     AddedKind,
     Article,
@@ -673,3 +676,207 @@ def test_added_body_sentence_kinds(text: str, expected: AddedKind) -> None:
     derivative = document("der", text)
     sentence = derivative.sentences[0]
     assert classify_added(sentence, derivative, SOURCE_DOC) is expected
+
+
+# --- planted changes of the sample corpus, in small -----------------------------------------
+
+
+def test_one_word_of_a_longer_name_swapped_is_an_entity_change() -> None:
+    source = "Nine others were taken to St Brannoc Hospital, the hospital said."
+    derivative = "Nine people were taken to St Brendan Hospital, the hospital said."
+    entity = of_kind(source, derivative, ChangeKind.ENTITY)
+    assert [(c.source_text, c.derivative_text) for c in entity] == [
+        ("St Brannoc Hospital", "St Brendan Hospital")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("source", "derivative"),
+    [
+        (
+            "FTC Chairman Timothy Muris said it was wrong.",
+            "FTC Chairman Tim Muris said it was wrong.",
+        ),
+        (
+            "The slaying of Dean Harold Meyers shocked many.",
+            "The slaying of Dean H. Meyers shocked many.",
+        ),
+        (
+            "No photo of Peter Hollingworth ran on Monday.",
+            "No photo of Dr Hollingworth ran on Monday.",
+        ),
+        ("Fighters of al Qaida Central attacked.", "Fighters of al Qaeda Central attacked."),
+    ],
+)
+def test_name_spelled_or_titled_otherwise_is_no_entity_change(source: str, derivative: str) -> None:
+    assert ChangeKind.ENTITY not in kinds(source, derivative)
+
+
+def test_speaker_swapped_for_another_name_is_an_entity_not_an_attribution() -> None:
+    source = "Feyer said the commission would present updated rainfall forecasts."
+    derivative = "Fenner said the commission would share updated rainfall forecasts."
+    assert kinds(source, derivative) == [ChangeKind.ENTITY]
+
+
+def test_trailing_attribution_dropped() -> None:
+    source = (
+        "Residents blocked the gate of the mine to protest against the dam, local officials said."
+    )
+    derivative = "Residents blocked the gate of the mine to protest against the dam."
+    attribution = of_kind(source, derivative, ChangeKind.ATTRIBUTION)
+    assert [(c.source_text, c.derivative_text) for c in attribution] == [
+        ("local officials said", "")
+    ]
+
+
+def test_leading_attribution_of_an_unnamed_body_dropped() -> None:
+    source = "The port authority said investigators would examine whether grain dust played a role."
+    derivative = "Investigators will examine whether grain dust played a role."
+    attribution = of_kind(source, derivative, ChangeKind.ATTRIBUTION)
+    assert attribution and attribution[0].source_text == "port authority said"
+
+
+@pytest.mark.parametrize(
+    ("source", "derivative"),
+    [
+        (
+            "Hesketh said in a statement that it had suspended all loading.",
+            "The company said it had suspended all loading.",
+        ),
+        (
+            '"The public needs to know more of the fraud," the judge said.',
+            '"The public needs to know more of the fraud," he said.',
+        ),
+        ("Local officials said the road was closed.", "The road was closed, officials said."),
+    ],
+)
+def test_same_source_referred_to_otherwise_is_no_attribution_change(
+    source: str, derivative: str
+) -> None:
+    assert ChangeKind.ATTRIBUTION not in kinds(source, derivative)
+
+
+@pytest.mark.parametrize("marker", ["appear to", "seem to", "appears to have"])
+def test_appear_to_is_a_hedge(marker: str) -> None:
+    verb = "reduced" if marker.endswith("have") else "reduce"
+    source = "The drug did not reduce deaths."
+    hedge = of_kind(source, f"The drug did not {marker} {verb} deaths.", ChangeKind.HEDGE)
+    assert hedge and marker.split()[0] in hedge[0].derivative_text
+    assert ChangeKind.NEGATION not in kinds(source, f"The drug did not {marker} {verb} deaths.")
+
+
+def test_caveat_clause_dropped_is_a_hedge() -> None:
+    source = (
+        "The drug shortened hospital stays by a third, researchers said on Tuesday, "
+        "although the study has not been peer reviewed."
+    )
+    derivative = "The drug shortened hospital stays by a third, researchers said on Tuesday."
+    hedge = of_kind(source, derivative, ChangeKind.HEDGE)
+    assert [(c.source_text, c.derivative_text) for c in hedge] == [
+        ("although the study has not been peer reviewed", "")
+    ]
+    assert hedge[0].note.startswith("caveat dropped")
+
+
+def test_caveat_kept_in_other_words_or_sentence_rewritten_is_no_hedge() -> None:
+    kept = "Stays fell by a third, researchers said, but the study has not been peer reviewed."
+    reworded = "Stays fell by a third in the trial, which has not yet been peer-reviewed."
+    assert ChangeKind.HEDGE not in kinds(kept, reworded)
+    assert ChangeKind.HEDGE not in kinds("He denied giving the order.", "Ships left the port.")
+
+
+@pytest.mark.parametrize(
+    ("source", "derivative", "before", "after"),
+    [
+        (
+            "The strike cancelled nearly all of the 220 daily services.",
+            "The strike cancelled 204 of the 220 daily services.",
+            "nearly all",
+            "204",
+        ),
+        (
+            "The strike cancelled 204 of the 220 daily services.",
+            "The strike cancelled most of the 220 daily services.",
+            "204",
+            "most",
+        ),
+        ("Police detained dozens of protesters.", "Police detained 40 protesters.", "dozens", "40"),
+    ],
+)
+def test_vague_quantity_swapped_for_a_figure_is_a_number_change(
+    source: str, derivative: str, before: str, after: str
+) -> None:
+    numbers = of_kind(source, derivative, ChangeKind.NUMBER)
+    assert [(c.source_text, c.derivative_text) for c in numbers] == [(before, after)]
+
+
+@pytest.mark.parametrize(
+    ("source", "derivative"),
+    [
+        ("They left at about 1 a.m.", "They left at around 1 a.m."),
+        ("Around 600 people slept in a hall.", "Approximately 600 people slept in a hall."),
+        ("Prices topped more than $100 a barrel.", "Prices topped over $100 a barrel."),
+    ],
+)
+def test_equivalent_qualifiers_are_no_hedge(source: str, derivative: str) -> None:
+    assert kinds(source, derivative) == []
+
+
+def test_qualifier_of_another_meaning_is_still_a_hedge() -> None:
+    hedge = of_kind("About 400 people marched.", "At least 400 people marched.", ChangeKind.HEDGE)
+    assert [(c.source_text, c.derivative_text) for c in hedge] == [("About 400", "At least 400")]
+
+
+def test_lacks_is_a_negation_like_no() -> None:
+    source = "The accord contains no clear rule for drought years."
+    derivative = "The agreement lacks a clear rule for drought years."
+    assert ChangeKind.NEGATION not in kinds(source, derivative)
+
+
+def test_marker_evidence_stops_at_the_word_it_governs() -> None:
+    source = "Police briefly detained 14 people on Tuesday."
+    derivative = "Police arrested 14 people after violent clashes on Tuesday."
+    intensity = of_kind(source, derivative, ChangeKind.INTENSITY)
+    assert any(c.derivative_text == "violent clashes" for c in intensity)
+    assert any("briefly detained" in c.source_text for c in intensity)
+
+
+# --- fast paths keep the answers ------------------------------------------------------------
+
+
+def _retyped(text: str) -> str:
+    """A copy's typography: curly quotes, em dashes, doubled spaces, another case."""
+    return text.replace('"', "“").replace(" - ", " — ").replace(" ", "  ").upper()
+
+
+@settings(max_examples=100, deadline=None)
+@given(any_text)
+def test_typography_alone_is_no_change(text: str) -> None:
+    assert detect_changes(text, _retyped(text)) == ()
+
+
+@settings(max_examples=100, deadline=None)
+@given(news_text, news_text)
+def test_block_of_finds_the_block_holding_each_token(source: str, derivative: str) -> None:
+    pair = PassagePair(source, derivative)
+    for is_derivative, size in ((False, len(pair.source.keys)), (True, len(pair.derivative.keys))):
+        for index in range(size):
+            expected = next(
+                b
+                for b in pair.blocks
+                if (b.b0 <= index < b.b1 if is_derivative else b.a0 <= index < b.a1)
+            )
+            assert pair.block_of(index, is_derivative) == expected
+
+
+@settings(max_examples=100, deadline=None)
+@given(news_text)
+def test_markers_are_found_where_their_words_are(text: str) -> None:
+    prepared = passage(text)
+    for phrases in (HEDGES, NEGATORS):
+        ranges = find_markers(prepared, phrases, quoted=True)
+        assert ranges == sorted(ranges)
+        covered = [i for first, last in ranges for i in range(first, last + 1)]
+        assert len(covered) == len(set(covered))
+        for first, last in ranges:
+            assert " ".join(prepared.keys[first : last + 1]) in phrases

@@ -9,7 +9,9 @@ keys) and each detector reads that alignment with word lists kept as data in
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
+from wiretrace.changes_caveats import CAVEAT, caveat_changes
 from wiretrace.changes_markers import antonym_changes, marker_changes, scale_changes
 from wiretrace.changes_names import (
     attribution_changes,
@@ -20,17 +22,20 @@ from wiretrace.changes_names import (
 )
 from wiretrace.changes_numbers import number_changes, quantities
 from wiretrace.changes_quotes import quote_changes, quotes
-from wiretrace.changes_text import Passage, PassagePair
-from wiretrace.lexicon import BOILERPLATE_PATTERNS, CAVEAT_PATTERNS, EDITORIAL_PATTERNS
+from wiretrace.changes_text import PassagePair, passage
+from wiretrace.lexicon import BOILERPLATE_PATTERNS, EDITORIAL_PATTERNS
 from wiretrace.models import AddedKind, Change, ChangeKind, Document, Sentence, SentenceRole
 
 __all__ = ["classify_added", "detect_changes", "is_caveat"]
 
-_CAVEAT = re.compile("|".join(f"(?:{p})" for p in CAVEAT_PATTERNS), re.IGNORECASE)
 _BOILERPLATE = re.compile(
     "|".join(f"(?:{p})" for p in BOILERPLATE_PATTERNS), re.IGNORECASE | re.MULTILINE
 )
 _EDITORIAL = re.compile("|".join(f"(?:{p})" for p in EDITORIAL_PATTERNS), re.IGNORECASE)
+_TYPOGRAPHY = str.maketrans(
+    {"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‘": "'", "’": "'", "‚": "'"}
+    | {dash: "-" for dash in "‐‑‒–—―−"}
+)
 _KIND_ORDER = {kind: rank for rank, kind in enumerate(ChangeKind)}
 _FURNITURE_ROLES = frozenset((SentenceRole.CHROME, SentenceRole.CREDIT))
 _BYLINE_ROLES = frozenset((SentenceRole.BYLINE, SentenceRole.DATELINE))
@@ -41,11 +46,22 @@ def detect_changes(source: str, derivative: str) -> tuple[Change, ...]:
 
     The tuple is ordered by change kind, then by where the evidence sits in the source and
     the derivative. Each non-empty ``source_text`` is a substring of ``source`` and each
-    non-empty ``derivative_text`` a substring of ``derivative``. Identical passages give ``()``.
+    non-empty ``derivative_text`` a substring of ``derivative``. Passages that are the same
+    once quotes, dashes, spacing and case are normalised give ``()``.
     Raises nothing for any pair of strings.
     """
-    if source == derivative:
+    if source == derivative or _typography_free(source) == _typography_free(derivative):
         return ()
+    return _changes_between(source, derivative)
+
+
+def _typography_free(text: str) -> str:
+    """Return a text with the differences a copy's typography makes taken out."""
+    return " ".join(text.translate(_TYPOGRAPHY).casefold().split())
+
+
+@lru_cache(maxsize=2048)
+def _changes_between(source: str, derivative: str) -> tuple[Change, ...]:
     pair = PassagePair(source, derivative)
     found = [
         *number_changes(pair),
@@ -54,9 +70,31 @@ def detect_changes(source: str, derivative: str) -> tuple[Change, ...]:
         *attribution_changes(pair),
         *antonym_changes(pair),
         *marker_changes(pair),
+        *caveat_changes(pair),
         *scale_changes(pair),
     ]
-    return tuple(sorted(_distinct(found), key=lambda c: _order(c, source, derivative)))
+    kept = _distinct(_without_renamed_speakers(found))
+    return tuple(sorted(kept, key=lambda c: _order(c, source, derivative)))
+
+
+def _without_renamed_speakers(changes: list[Change]) -> list[Change]:
+    """Drop an attribution change whose speakers are a name swapped for another name: that is
+    an entity change ("Feyer said" -> "Fenner said") and is reported as one."""
+    entities = [c for c in changes if c.kind is ChangeKind.ENTITY]
+    return [
+        c
+        for c in changes
+        if c.kind is not ChangeKind.ATTRIBUTION or not any(_within(e, c) for e in entities)
+    ]
+
+
+def _within(entity: Change, attribution: Change) -> bool:
+    return (
+        bool(entity.source_text)
+        and bool(entity.derivative_text)
+        and entity.source_text in attribution.source_text
+        and entity.derivative_text in attribution.derivative_text
+    )
 
 
 def _overlaps(a: str, b: str) -> bool:
@@ -100,7 +138,7 @@ def is_caveat(text: str) -> bool:
     """Return True when a sentence is a caveat, qualification or denial: a study's limits,
     "denied", "no evidence", "could not be independently verified", "did not respond to
     requests for comment", "it is unclear whether" and the like."""
-    return _CAVEAT.search(text.replace("’", "'")) is not None
+    return CAVEAT.search(text.replace("’", "'")) is not None
 
 
 def classify_added(sentence: Sentence, derivative: Document, source: Document) -> AddedKind:
@@ -126,12 +164,12 @@ def classify_added(sentence: Sentence, derivative: Document, source: Document) -
 
 def _new_facts(text: str, source: Document) -> bool:
     """Return True when a sentence names people, places, figures or quotes the source lacks."""
-    passage = Passage(text)
+    sentence = passage(text)
     source_text = " ".join(s.text for s in source.sentences) or source.article.text
-    source_words = vocabulary(Passage(source_text))
-    if any(not is_kept(name.keys, source_words) for name in names(passage)):
+    source_words = vocabulary(passage(source_text))
+    if any(not is_kept(name.keys, source_words) for name in names(sentence)):
         return True
     known = {q.identity for q in quantities(source_text)}
     if any(q.identity not in known for q in quantities(text)):
         return True
-    return bool(quotes(passage))
+    return bool(quotes(sentence))

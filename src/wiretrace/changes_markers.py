@@ -9,6 +9,7 @@ what keeps free paraphrase from raising false flags.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from wiretrace.changes_text import Passage, PassagePair, is_content
 from wiretrace.lexicon import (
@@ -29,11 +30,20 @@ _MAX_REGION = 6  # largest replaced region shown whole as evidence
 _AUXILIARIES = frozenset(
     ("would", "will", "could", "can", "did", "does", "do", "is", "was", "are", "were", "has", "had")
 )
+_PREPOSITIONS = frozenset(
+    ("on", "in", "at", "after", "before", "during", "when", "for", "from", "with", "by", "of")
+)
 _MODIFIERS = frozenset(
     word
     for phrase in HEDGES + CERTAINTY + NEGATORS + INTENSIFIERS + SOFTENERS
     for word in phrase.split()
 )
+
+_ANTONYM_WORDS = frozenset(form for pair in ANTONYM_PAIRS for side in pair for form in side)
+_SCALE_WORDS = {
+    scale: frozenset(form for _, forms in levels for form in forms)
+    for scale, levels in INTENSITY_SCALES.items()
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,23 +65,47 @@ FAMILIES: tuple[Family, ...] = (
 )
 
 
+@lru_cache(maxsize=64)
+def _phrase_index(phrases: tuple[str, ...]) -> dict[str, tuple[tuple[str, ...], ...]]:
+    """Return the marker phrases of a word list keyed by their first word."""
+    index: dict[str, list[tuple[str, ...]]] = {}
+    for phrase in phrases:
+        words = tuple(phrase.split())
+        index.setdefault(words[0], []).append(words)
+    return {first: tuple(group) for first, group in index.items()}
+
+
 def find_markers(
     passage: Passage, phrases: tuple[str, ...], quoted: bool = False
 ) -> list[tuple[int, int]]:
     """Return (first, last) token ranges of each marker phrase, longest phrases first,
     without overlaps; outside quotations unless ``quoted``."""
+    memo_key = (phrases, quoted)
+    if memo_key not in passage.markers:
+        passage.markers[memo_key] = _find_markers(passage, phrases, quoted)
+    return list(passage.markers[memo_key])
+
+
+def _find_markers(
+    passage: Passage, phrases: tuple[str, ...], quoted: bool
+) -> list[tuple[int, int]]:
+    index = _phrase_index(phrases)
+    keys = passage.keys
+    hits: list[tuple[int, str, int]] = []  # (-length, phrase, first): longest phrase first
+    for first, key in enumerate(keys):
+        for words in index.get(key, ()):
+            if keys[first : first + len(words)] == words:
+                hits.append((-len(words), " ".join(words), first))
     taken: set[int] = set()
     found: list[tuple[int, int]] = []
-    for phrase in sorted(phrases, key=lambda p: (-len(p.split()), p)):
-        words = tuple(phrase.split())
-        for first in passage.find_phrase(words):
-            last = first + len(words) - 1
-            span = set(range(first, last + 1))
-            hidden = not quoted and passage.in_quotation(first)
-            if span & taken or hidden or _is_month(passage, first):
-                continue
-            taken |= span
-            found.append((first, last))
+    for negative_size, _, first in sorted(hits):
+        last = first - negative_size - 1
+        span = set(range(first, last + 1))
+        hidden = not quoted and passage.in_quotation(first)
+        if span & taken or hidden or _is_month(passage, first):
+            continue
+        taken |= span
+        found.append((first, last))
     return sorted(found)
 
 
@@ -142,11 +176,14 @@ def _family_changes(pair: PassagePair, family: Family, derivative: bool) -> list
     other_markers = find_markers(other, family.phrases, quoted=True)
     changes: list[Change] = []
     for first, last in find_markers(this, family.phrases):
-        shared = [(h, _occurrences(pair, h, derivative)) for h in _heads(this, last)]
+        heads = _heads(this, last)
+        shared = [(h, _occurrences(pair, h, derivative)) for h in heads]
         shared = [(h, found) for h, found in shared if found]
         if not shared or any(_marked(other_markers, o) for _, found in shared for o in found):
             continue
         head, occurrences = shared[0]
+        if any(this.keys[i] in _PREPOSITIONS for i in range(heads[0], head)):
+            head = heads[0]  # "violent clashes on Tuesday": the marker governs only "clashes"
         if (
             first > 0
             and this.keys[first - 1] in _AUXILIARIES
@@ -169,16 +206,17 @@ def marker_changes(pair: PassagePair) -> list[Change]:
 
 
 def _indices(passage: Passage, forms: tuple[str, ...]) -> list[int]:
-    wanted = frozenset(forms)
-    return [
-        i for i, key in enumerate(passage.keys) if key in wanted and not passage.in_quotation(i)
-    ]
+    """Return the token indices of any of ``forms``, outside quotations, in reading order."""
+    found = [i for form in forms for i in passage.positions.get(form, ())]
+    return sorted(i for i in found if not passage.in_quotation(i))
 
 
 def antonym_changes(pair: PassagePair) -> list[Change]:
     """Return NEGATION changes where a word was swapped for its antonym ("denied" -> "admitted")."""
     source, derivative = pair.source, pair.derivative
     changes: list[Change] = []
+    if _ANTONYM_WORDS.isdisjoint(source.key_set) or _ANTONYM_WORDS.isdisjoint(derivative.key_set):
+        return changes
     for left, right in ANTONYM_PAIRS:
         for old_forms, new_forms in ((left, right), (right, left)):
             olds, news = _indices(source, old_forms), _indices(derivative, new_forms)
@@ -205,6 +243,9 @@ def scale_changes(pair: PassagePair) -> list[Change]:
     ("criticised" -> "slammed", "minor" -> "serious")."""
     changes: list[Change] = []
     for scale in sorted(INTENSITY_SCALES):
+        words = _SCALE_WORDS[scale]
+        if words.isdisjoint(pair.source.key_set) or words.isdisjoint(pair.derivative.key_set):
+            continue
         olds, news = _scale_words(pair.source, scale), _scale_words(pair.derivative, scale)
         for level in sorted({lv for _, lv in olds} & {lv for _, lv in news}):
             same_old = [w for w in olds if w[1] == level]

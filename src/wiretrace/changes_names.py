@@ -9,13 +9,16 @@ edited region; a name dropped with its clause is not a change.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 from functools import lru_cache
 
 from wiretrace.changes_text import Passage, PassagePair, is_content
+from wiretrace.changes_text import passage as prepared
 from wiretrace.lexicon import (
     ACCORDING_TO,
     ENTITY_ALIASES,
     FUNCTION_WORDS,
+    INSTITUTION_NOUNS,
     MONTHS,
     NON_NAME_CAPITALS,
     NUMBER_WORDS,
@@ -29,10 +32,14 @@ from wiretrace.lexicon import (
 from wiretrace.models import Change, ChangeKind
 
 _MAX_REGION = 6  # largest edited region in which two names are taken to share a role
+_SAME_SPELLING = 0.8  # letter-sequence ratio above which two name words are one spelled twice
 _CONNECTORS = frozenset(("of", "the", "de", "al", "bin", "van", "von", "for"))
 _NOT_NAMES = NON_NAME_CAPITALS | frozenset(WEEKDAYS) | frozenset(MONTHS) | frozenset(NUMBER_WORDS)
 _CLAIM_WINDOW = 8  # tokens either side of an attribution that make up the claim
 _SKIPPABLE = frozenset(("also", "has", "have", "had", "later", "previously", "again", "then"))
+_MAX_MODIFIERS = 2  # plain words kept before a source noun ("local officials")
+_PERSONAL_PRONOUNS = frozenset(("he", "she", "they", "we", "it"))
+_NOT_MODIFIERS = frozenset(REPORTING_VERBS) | PRONOUNS | SOURCE_NOUNS | frozenset(NUMBER_WORDS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,8 +72,7 @@ def identity_keys(words: list[str]) -> frozenset[str]:
 
 @lru_cache(maxsize=256)
 def _vocabulary_of(text: str) -> frozenset[str]:
-    passage = Passage(text)
-    words = [_bare(part) for key in passage.keys for part in key.split("-")]
+    words = [_bare(part) for key in prepared(text).keys for part in key.split("-")]
     found = set(words) | {ENTITY_ALIASES[w] for w in words if w in ENTITY_ALIASES}
     for size in (2, 3, 4):
         for i in range(len(words) - size + 1):
@@ -162,7 +168,47 @@ def entity_changes(pair: PassagePair) -> list[Change]:
         before = source.span(old.first, old.last)
         after = derivative.span(twin.first, twin.last)
         changes.append(Change(ChangeKind.ENTITY, before, after, f"{before} -> {after}"))
+    return changes + _part_swaps(pair, source_words, derivative_words)
+
+
+def _part_swaps(
+    pair: PassagePair, source_words: frozenset[str], derivative_words: frozenset[str]
+) -> list[Change]:
+    """Return ENTITY changes where one word of a longer name was swapped for another name word
+    ("St Brannoc Hospital" -> "St Brendan Hospital"); spelling variants are left alone."""
+    old_names, new_names = names(pair.source), names(pair.derivative)
+    changes: list[Change] = []
+    for block in pair.blocks:
+        if block.tag != "replace" or max(block.a1 - block.a0, block.b1 - block.b0) > 2:
+            continue
+        old = _holder(old_names, block.a0, block.a1)
+        new = _holder(new_names, block.b0, block.b1)
+        if old is None or new is None or old.first == old.last or new.first == new.last:
+            continue
+        gone = identity_keys(list(pair.source.keys[block.a0 : block.a1]))
+        came = identity_keys(list(pair.derivative.keys[block.b0 : block.b1]))
+        if not gone or not came or gone & derivative_words or came & source_words:
+            continue  # a title dropped ("Dr") or a name moved, not swapped
+        if any(_spelling_variant(a, b) for a in gone for b in came):
+            continue
+        before = pair.source.span(old.first, old.last)
+        after = pair.derivative.span(new.first, new.last)
+        changes.append(Change(ChangeKind.ENTITY, before, after, f"{before} -> {after}"))
     return changes
+
+
+def _holder(found: list[Name], first: int, end: int) -> Name | None:
+    """Return the name that holds tokens [first, end), when they are all capitalised name words."""
+    return next((n for n in found if n.first <= first and end - 1 <= n.last), None)
+
+
+def _spelling_variant(a: str, b: str) -> bool:
+    """Return True for one name word written two ways: "Qaida"/"Qaeda", "Timothy"/"Tim",
+    "Harold"/"H." (a short form is a prefix of the long one)."""
+    short, long = sorted((a.rstrip("."), b.rstrip(".")), key=len)
+    if short and long.startswith(short):
+        return True
+    return SequenceMatcher(None, a, b, autojunk=False).ratio() >= _SAME_SPELLING
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,6 +220,8 @@ class Attribution:
     speaker: str
     keys: frozenset[str]
     claim_follows: bool  # "X said that <claim>" rather than "<claim>, said X"
+    named: bool  # the speaker is a name ("Hesketh"), not a common noun ("officials")
+    definite: bool  # "the company": may stand for a source named earlier
 
 
 def _speaker_before(passage: Passage, verb: int) -> tuple[int, int] | None:
@@ -199,7 +247,25 @@ def _speaker_before(passage: Passage, verb: int) -> tuple[int, int] | None:
         )
     ):
         start -= 1
+    if start == end and passage.keys[end] in SOURCE_NOUNS:
+        start = _modifiers_before(passage, end)
     return start, end
+
+
+def _modifiers_before(passage: Passage, noun: int) -> int:
+    """Return where "local officials" or "the port authority" starts: up to two plain words
+    written before a source noun."""
+    start = noun
+    while (
+        noun - start < _MAX_MODIFIERS
+        and start > 0
+        and passage.joined(start)
+        and not passage.tokens[start - 1].capitalised
+        and is_content(passage.keys[start - 1])
+        and passage.keys[start - 1] not in _NOT_MODIFIERS
+    ):
+        start -= 1
+    return start
 
 
 def _speaker_after(passage: Passage, cue_end: int) -> tuple[int, int] | None:
@@ -232,6 +298,12 @@ def _after_comma_or_quote(passage: Passage, verb: int) -> bool:
 
 def attributions(passage: Passage) -> list[Attribution]:
     """Return the attributed claims of a passage (outside quotations), in reading order."""
+    return list(_attributions_of(passage.text))
+
+
+@lru_cache(maxsize=512)
+def _attributions_of(text: str) -> tuple[Attribution, ...]:
+    passage = prepared(text)
     found: list[Attribution] = []
     for index, key in enumerate(passage.keys):
         verb = passage.tokens[index]
@@ -246,7 +318,7 @@ def attributions(passage: Passage) -> list[Attribution]:
         else:
             speaker = span
             span = None if span is None else (span[0], index)
-            claim_follows = True
+            claim_follows = _words_follow(passage, index)
         if span is None or speaker is None:
             continue
         found.append(_attribution(passage, span, speaker, claim_follows))
@@ -257,17 +329,35 @@ def attributions(passage: Passage) -> list[Attribution]:
             if speaker is not None and not passage.in_quotation(first):
                 claim_follows = first == 0 or passage.tokens[first].sentence_start
                 found.append(_attribution(passage, (first, speaker[1]), speaker, claim_follows))
-    return sorted(found, key=lambda a: (a.first, a.last))
+    return tuple(sorted(found, key=lambda a: (a.first, a.last)))
+
+
+def _words_follow(passage: Passage, verb: int) -> bool:
+    """Return True when the clause goes on after a reporting verb ("said the road was shut"),
+    False when the verb ends it ("the road was shut, officials said.")."""
+    after = verb + 1
+    return (
+        after < len(passage.tokens)
+        and not passage.tokens[after].sentence_start
+        and passage.same_clause(verb, after)
+    )
 
 
 def _attribution(
     passage: Passage, span: tuple[int, int], speaker: tuple[int, int], claim_follows: bool
 ) -> Attribution:
     indices = range(speaker[0], speaker[1] + 1)
-    named = [passage.keys[i] for i in indices if passage.tokens[i].capitalised]
+    named = [
+        passage.keys[i] for i in indices if passage.tokens[i].capitalised and _name_like(passage, i)
+    ]
     words = [passage.keys[i] for i in indices]
+    if not named and words[-1] in SOURCE_NOUNS:
+        words = words[-1:]  # "local officials" and "officials" are the same source
     keys = identity_keys(named) or identity_keys(words) or frozenset(words)
-    return Attribution(span[0], span[1], passage.span(*speaker), keys, claim_follows)
+    definite = speaker[0] > 0 and passage.keys[speaker[0] - 1] == "the"
+    return Attribution(
+        span[0], span[1], passage.span(*speaker), keys, claim_follows, bool(named), definite
+    )
 
 
 def _unnamed(passage: Passage) -> str:
@@ -291,6 +381,38 @@ def _claim_kept(passage: Passage, attribution: Attribution, other: Passage) -> b
     return bool(claim) and 4 * kept >= len(claim)
 
 
+def _pronoun_speakers(passage: Passage) -> int:
+    """Return how many claims a passage credits to a pronoun ("he said", "they told")."""
+    return sum(
+        1
+        for index, key in enumerate(passage.keys)
+        if key in REPORTING_VERBS
+        and index > 0
+        and passage.keys[index - 1] in _PERSONAL_PRONOUNS
+        and not passage.in_quotation(index)
+    )
+
+
+def _refers_to(generic: Attribution, named: Attribution) -> bool:
+    """Return True when "the company" can stand for a source the other side names."""
+    return (
+        named.named and not generic.named and generic.definite and generic.keys <= INSTITUTION_NOUNS
+    )
+
+
+def _without_coreference(
+    dropped: list[Attribution], added: list[Attribution]
+) -> tuple[list[Attribution], list[Attribution]]:
+    """Drop the pairs where a named source and "the company" stand for one another."""
+    dropped, added = list(dropped), list(added)
+    for old in list(dropped):
+        twin = next((n for n in added if _refers_to(n, old) or _refers_to(old, n)), None)
+        if twin is not None:
+            dropped.remove(old)
+            added.remove(twin)
+    return dropped, added
+
+
 def attribution_changes(pair: PassagePair) -> list[Change]:
     """Return ATTRIBUTION changes: a named source dropped, replaced or newly added."""
     source, derivative = pair.source, pair.derivative
@@ -304,6 +426,10 @@ def attribution_changes(pair: PassagePair) -> list[Change]:
         for a in attributions(derivative)
         if not is_kept(a.keys, vocabulary(source)) and _claim_kept(derivative, a, source)
     ]
+    dropped, added = _without_coreference(dropped, added)
+    # "the judge said" -> "he said": the claim is still credited to someone named before
+    dropped = dropped[_pronoun_speakers(derivative) :]
+    added = added[_pronoun_speakers(source) :]
     changes: list[Change] = []
     for old, new in zip(dropped, added, strict=False):
         before, after = source.span(old.first, old.last), derivative.span(new.first, new.last)

@@ -9,13 +9,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from wiretrace.changes_markers import find_markers
 from wiretrace.changes_text import Passage, PassagePair, is_content, stem
 from wiretrace.lexicon import (
     CURRENCIES,
     MONTHS,
     NUMBER_WORDS,
+    QUALIFIER_CLASSES,
     QUANTITY_QUALIFIERS,
     SCALE_WORDS,
+    VAGUE_QUANTITIES,
     WEEKDAYS,
 )
 from wiretrace.models import Change, ChangeKind
@@ -35,6 +38,7 @@ _PLURALS |= {"women": "woman", "children": "child", "deaths": "person", "dead": 
 _NO_COUNT_AFTER = frozenset(("of", "another", "day", "hand"))
 _NO_COUNT_BEFORE = frozenset(("no", "the", "every", "any", "this", "that", "air", "force"))
 _ATTACHED_SCALES = frozenset(("m", "b", "k"))
+_MAX_REGION = 6  # largest edited region in which a vague quantity and a figure share a role
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,24 +201,68 @@ def _same_role(pair: PassagePair, old: Quantity, new: Quantity) -> bool:
 
 
 def number_changes(pair: PassagePair) -> list[Change]:
-    """Return NUMBER changes (a figure replaced by another in the same role) and HEDGE changes
-    (the same figure with a different qualifier such as "at least")."""
+    """Return NUMBER changes (a figure replaced by another in the same role, or a vague
+    quantity such as "nearly all" replaced by a figure or back) and HEDGE changes (the same
+    figure with a qualifier of another meaning, "at least" rather than "about")."""
     source_text, derivative_text = pair.source.text, pair.derivative.text
     source_only, derivative_only, matched = _unmatched(
         quantities(source_text), quantities(derivative_text)
     )
     changes: list[Change] = []
-    for old in source_only:
+    for old in list(source_only):
         new = next((d for d in derivative_only if _same_role(pair, old, d)), None)
         if new is None:
             continue
+        source_only.remove(old)
         derivative_only.remove(new)
         before, after = source_text[old.start : old.end], derivative_text[new.start : new.end]
         changes.append(Change(ChangeKind.NUMBER, before, after, f"{old.kind}: {before} -> {after}"))
+    changes.extend(_vague_changes(pair, source_only, derivative_only))
     for old, new in matched:
-        if old.qualifier != new.qualifier:
+        if _meaning(old.qualifier) != _meaning(new.qualifier):
             before = source_text[old.qualifier_start : old.end]
             after = derivative_text[new.qualifier_start : new.end]
             note = f"qualifier '{old.qualifier}' -> '{new.qualifier}' on the same figure"
             changes.append(Change(ChangeKind.HEDGE, before, after, note))
     return changes
+
+
+def _meaning(qualifier: str) -> str:
+    return QUALIFIER_CLASSES.get(qualifier, qualifier)
+
+
+def _vague_changes(
+    pair: PassagePair, source_only: list[Quantity], derivative_only: list[Quantity]
+) -> list[Change]:
+    """Return NUMBER changes where a vague quantity and a precise count take each other's place
+    in one small edited region ("nearly all of the 220" -> "204 of the 220")."""
+    changes: list[Change] = []
+    for derivative, figures in ((False, derivative_only), (True, source_only)):
+        this, other = pair.side(derivative), pair.side(not derivative)
+        for first, last in find_markers(this, VAGUE_QUANTITIES):
+            figure = _figure_in_region(pair, first, derivative, figures)
+            if figure is None:
+                continue
+            figures.remove(figure)
+            vague, precise = this.span(first, last), other.text[figure.start : figure.end]
+            before, after = (precise, vague) if derivative else (vague, precise)
+            note = f"vague quantity and figure swapped: {before} -> {after}"
+            changes.append(Change(ChangeKind.NUMBER, before, after, note))
+    return changes
+
+
+def _figure_in_region(
+    pair: PassagePair, index: int, derivative: bool, figures: list[Quantity]
+) -> Quantity | None:
+    """Return the unmatched count on the other side of the replaced region holding ``index``."""
+    block = pair.block_of(index, derivative)
+    if block is None or block.tag != "replace":
+        return None
+    if max(block.a1 - block.a0, block.b1 - block.b0) > _MAX_REGION:
+        return None
+    lo, hi = (block.a0, block.a1) if derivative else (block.b0, block.b1)
+    other = pair.side(not derivative)
+    start, end = other.tokens[lo].start, other.tokens[hi - 1].end
+    return next(
+        (f for f in figures if f.kind == "count" and start <= f.start and f.end <= end), None
+    )

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_right
 from dataclasses import dataclass
 from difflib import SequenceMatcher
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from wiretrace.lexicon import FUNCTION_WORDS
 
@@ -49,6 +50,7 @@ class Quotation:
     inner_end: int
 
 
+@lru_cache(maxsize=8192)
 def stem(key: str) -> str:
     """Return a crude stem that lets "killed", "kills" and "killing" match."""
     for suffix in _SUFFIXES:
@@ -65,6 +67,7 @@ def is_content(key: str) -> bool:
     return key not in FUNCTION_WORDS and not key[:1].isdigit()
 
 
+@lru_cache(maxsize=8192)
 def _token_key(raw: str) -> str:
     folded = unicodedata.normalize("NFKD", raw)
     key = "".join(c for c in folded if not unicodedata.combining(c)).lower().replace("’", "'")
@@ -73,9 +76,18 @@ def _token_key(raw: str) -> str:
     return key
 
 
+def _skip_back(text: str, index: int, chars: str | None) -> int:
+    """Return the index after the last character before ``index`` that is not in ``chars``
+    (whitespace when ``chars`` is None)."""
+    while index > 0 and (text[index - 1].isspace() if chars is None else text[index - 1] in chars):
+        index -= 1
+    return index
+
+
 def _at_sentence_start(text: str, start: int) -> bool:
-    before = text[:start].rstrip().rstrip(_QUOTE_MARKS).rstrip()
-    return not before or before[-1] in _SENTENCE_END
+    # walks back over spaces, quote marks, spaces: never copies the text before the token
+    end = _skip_back(text, _skip_back(text, _skip_back(text, start, None), _QUOTE_MARKS), None)
+    return end == 0 or text[end - 1] in _SENTENCE_END
 
 
 def tokenize(text: str) -> tuple[Token, ...]:
@@ -126,7 +138,10 @@ def _cut_quotation(text: str, paired: list[Quotation]) -> list[Quotation]:
 
 
 class Passage:
-    """A passage prepared for comparison: tokens, stems and quotations."""
+    """A passage prepared for comparison: tokens, stems and quotations.
+
+    Build one with ``passage(text)``, which shares the prepared passage between detectors.
+    """
 
     def __init__(self, text: str) -> None:
         self.text = text
@@ -134,6 +149,24 @@ class Passage:
         self.keys = tuple(t.key for t in self.tokens)
         self.stems = tuple(stem(k) for k in self.keys)
         self.quotations = find_quotations(text)
+        # marker ranges found per (word list, quotations included): see changes_markers
+        self.markers: dict[tuple[tuple[str, ...], bool], list[tuple[int, int]]] = {}
+
+    @cached_property
+    def positions(self) -> dict[str, tuple[int, ...]]:
+        """Token indices of each key, in reading order."""
+        found: dict[str, list[int]] = {}
+        for index, key in enumerate(self.keys):
+            found.setdefault(key, []).append(index)
+        return {key: tuple(indices) for key, indices in found.items()}
+
+    @cached_property
+    def quoted(self) -> tuple[bool, ...]:
+        """For each token, whether it lies inside quotation marks."""
+        return tuple(
+            any(q.inner_start <= t.start < q.inner_end for q in self.quotations)
+            for t in self.tokens
+        )
 
     @cached_property
     def stem_set(self) -> frozenset[str]:
@@ -150,8 +183,7 @@ class Passage:
 
     def in_quotation(self, index: int) -> bool:
         """Return True when token ``index`` lies inside quotation marks."""
-        token = self.tokens[index]
-        return any(q.inner_start <= token.start < q.inner_end for q in self.quotations)
+        return self.quoted[index]
 
     def joined(self, index: int) -> bool:
         """Return True when token ``index`` follows the previous token with only spaces between."""
@@ -174,8 +206,16 @@ class Passage:
 
     def find_phrase(self, words: tuple[str, ...]) -> list[int]:
         """Return the token indices where the key sequence ``words`` starts."""
-        size = len(words)
-        return [i for i in range(len(self.keys) - size + 1) if self.keys[i : i + size] == words]
+        if not words:
+            return []
+        size, keys = len(words), self.keys
+        return [i for i in self.positions.get(words[0], ()) if keys[i : i + size] == words]
+
+
+@lru_cache(maxsize=512)
+def passage(text: str) -> Passage:
+    """Return the prepared passage of a text, shared by every detector that reads it."""
+    return Passage(text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,20 +233,28 @@ class PassagePair:
     """A source and a derivative passage with the token alignment between them."""
 
     def __init__(self, source: str, derivative: str) -> None:
-        self.source = Passage(source)
-        self.derivative = Passage(derivative)
+        self.source = passage(source)
+        self.derivative = passage(derivative)
         matcher = SequenceMatcher(None, self.source.keys, self.derivative.keys, autojunk=False)
         self.blocks = tuple(Block(*op) for op in matcher.get_opcodes())
+        self._block_starts = (tuple(b.a0 for b in self.blocks), tuple(b.b0 for b in self.blocks))
 
     def side(self, derivative: bool) -> Passage:
         return self.derivative if derivative else self.source
 
     def block_of(self, index: int, derivative: bool) -> Block | None:
         """Return the alignment block holding token ``index`` of one side."""
-        for block in self.blocks:
+        starts = self._block_starts[1 if derivative else 0]
+        # blocks tile each side in order; empty ones (inserts/deletes) share a start with the next
+        position = bisect_right(starts, index) - 1
+        while position >= 0:
+            block = self.blocks[position]
             lo, hi = (block.b0, block.b1) if derivative else (block.a0, block.a1)
             if lo <= index < hi:
                 return block
+            if hi <= index and hi > lo:
+                return None
+            position -= 1
         return None
 
     def counterpart(self, index: int, derivative: bool) -> int | None:

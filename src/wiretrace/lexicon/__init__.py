@@ -48,8 +48,10 @@ HEDGES: tuple[str, ...] = (
     "thought to",
     "appears to",
     "appeared to",
+    "appear to",
     "seems to",
     "seemed to",
+    "seem to",
 )
 
 # Raise the certainty of a claim.
@@ -92,6 +94,10 @@ NEGATORS: tuple[str, ...] = (
     "refused to",
     "failed to",
     "unable to",
+    "lack",
+    "lacks",
+    "lacked",
+    "lacking",
     "deny",
     "denies",
     "denied",
@@ -304,6 +310,44 @@ QUANTITY_QUALIFIERS: tuple[str, ...] = (
     "as few as",
 )
 
+# Qualifiers that say the same thing: swapping one for another is no hedge change.
+QUALIFIER_CLASSES: dict[str, str] = {
+    "about": "approximately",
+    "around": "approximately",
+    "approximately": "approximately",
+    "roughly": "approximately",
+    "some": "approximately",
+    "an estimated": "approximately",
+    "more than": "above",
+    "over": "above",
+    "less than": "below",
+    "fewer than": "below",
+    "under": "below",
+}
+
+# Vague quantities: swapping one for a precise figure (or back) changes the number.
+VAGUE_QUANTITIES: tuple[str, ...] = (
+    "nearly all",
+    "almost all",
+    "virtually all",
+    "all",
+    "most",
+    "the majority",
+    "a majority",
+    "many",
+    "dozens",
+    "scores",
+    "hundreds",
+    "thousands",
+    "tens of thousands",
+    "hundreds of thousands",
+    "millions",
+    "a handful",
+    "a few",
+    "several",
+    "a number",
+)
+
 # Function words: never names, never the head of a phrase.
 FUNCTION_WORDS: frozenset[str] = _words(
     """a an the and or but if of to in on at by for from with as into onto about than then
@@ -319,7 +363,8 @@ NON_NAME_CAPITALS: frozenset[str] = _words(
     """the a an on in at by for from with as but and or if while though although however
     despite following during after before since until when where this that these those there
     here it its he she they we i you his her their our officially meanwhile moreover
-    furthermore still yet so then also several some many experts reports officials"""
+    furthermore still yet so then also several some many experts reports officials among
+    across against within without amid"""
 )
 
 # Different spellings of the same entity, mapped to one key.
@@ -481,7 +526,14 @@ SOURCE_NOUNS: frozenset[str] = _words(
     researchers scientists study survey poll diplomats diplomat administration officers
     minister ministers president leaders leader organisers organizers campaigners critics
     supporters opponents protesters lawmakers legislators students workers people
-    residents"""
+    authority council commission coastguard regulator operator spokespeople"""
+)
+
+# Source nouns that, after "the", may stand for a source named earlier ("Hesketh" -> "the company").
+INSTITUTION_NOUNS: frozenset[str] = _words(
+    """company firm group agency ministry government authority council commission hospital
+    court army military union operator regulator organisation organization club airline
+    bank university school administration"""
 )
 
 # Caveats, qualifications and denials (regular expressions, matched case-insensitively).
