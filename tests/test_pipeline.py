@@ -67,3 +67,20 @@ def test_a_new_version_joins_its_earlier_text(sample_dir: Path, tmp_path: Path) 
             original.id,
             Relation.UPDATE,
         )
+
+
+def test_one_or_two_processes_give_the_same_families(sample_dir: Path, tmp_path: Path) -> None:
+    from wiretrace.config import RunSettings
+
+    results = []
+    for processes in (1, 2):
+        folder = tmp_path / f"p{processes}"
+        folder.mkdir()
+        service = service_for(folder)
+        service.settings = replace(service.settings, run=RunSettings(processes=processes, parallel_min_pairs=1))
+        service.ingest([sample_dir / "articles"])
+        report = service.analyze()
+        assert report.verified > 20
+        results.append(report.families)
+        service.close()
+    assert results[0] == results[1]

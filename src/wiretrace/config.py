@@ -73,6 +73,18 @@ class AlignSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class RunSettings:
+    processes: int = 2  # verification runs in this many processes when there is enough of it
+    parallel_min_pairs: int = 400  # below this many pairs to verify, one process is faster
+
+    def __post_init__(self) -> None:
+        if self.processes < 1:
+            raise ConfigError(f"run.processes must be >= 1, got {self.processes}")
+        if self.parallel_min_pairs < 1:
+            raise ConfigError(f"run.parallel_min_pairs must be >= 1, got {self.parallel_min_pairs}")
+
+
+@dataclass(frozen=True, slots=True)
 class StoreSettings:
     url: str = DEFAULT_DB
 
@@ -84,6 +96,7 @@ class Settings:
     embed: EmbedSettings = field(default_factory=EmbedSettings)
     align: AlignSettings = field(default_factory=AlignSettings)
     store: StoreSettings = field(default_factory=StoreSettings)
+    run: RunSettings = field(default_factory=RunSettings)
 
 
 ENV_PREFIX = "WIRETRACE_"

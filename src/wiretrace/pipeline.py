@@ -12,9 +12,13 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections.abc import Callable, Iterable, Sequence
+import multiprocessing
+import sys
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from wiretrace.candidates import (
     CandidateFeatures,
@@ -241,25 +245,40 @@ class Service:
         progress: Progress,
     ) -> tuple[list[Comparison], int]:
         known = {(row[0], row[1], row[2], row[3]): row[4] for row in self.store.comparisons()}
-        comparisons: list[Comparison] = []
-        fresh: list[tuple[str, str, str, str, str]] = []
-        total = len(candidates)
-        for done, candidate in enumerate(candidates, start=1):
+        results: dict[int, Comparison] = {}
+        todo: list[tuple[int, Article, Article]] = []
+        for position, candidate in enumerate(candidates):
             a, b = by_id[candidate.a], by_id[candidate.b]
-            key = (a.id, a.content_hash, b.id, b.content_hash)
-            if key in known:
-                comparisons.append(comparison_from_dict(json.loads(known[key])))
+            stored = known.get((a.id, a.content_hash, b.id, b.content_hash))
+            if stored is not None:
+                results[position] = comparison_from_dict(json.loads(stored))
             else:
-                da, db = doc(a.id), doc(b.id)
-                result = compare(da, db, self.encoder, self.settings)
-                comparisons.append(result)
-                fresh.append(
-                    (*key, json.dumps(comparison_to_dict(result, *_ordered(result, da, db))))
-                )
-            if done % 20 == 0 or done == total:
-                progress("verify", done, total)
+                todo.append((position, a, b))
+        fresh: list[tuple[str, str, str, str, str]] = []
+        for done, (position, a, b, result, payload) in enumerate(
+            self._compare_all(todo, doc), start=1
+        ):
+            results[position] = result
+            fresh.append((a.id, a.content_hash, b.id, b.content_hash, payload))
+            if done % 20 == 0 or done == len(todo):
+                progress("verify", done, len(todo))
         self.store.put_comparisons(fresh)
+        comparisons = [results[position] for position in range(len(candidates))]
         return comparisons, len(fresh)
+
+    def _compare_all(
+        self, todo: Sequence[tuple[int, Article, Article]], doc: Callable[[str], Document]
+    ) -> Iterator[tuple[int, Article, Article, Comparison, str]]:
+        """Compare each pair, in worker processes when there are enough; yields in input order."""
+        run = self.settings.run
+        # workers build their encoder from the settings: an injected encoder keeps work here
+        from_settings = isinstance(self.encoder, LazyEncoder)
+        if from_settings and run.processes > 1 and len(todo) >= run.parallel_min_pairs:
+            yield from _compare_in_workers(todo, self.settings)
+            return
+        for position, a, b in todo:
+            result, payload = _compare_pair(doc(a.id), doc(b.id), self.encoder, self.settings)
+            yield position, a, b, result, payload
 
     def _family(self, plan: FamilyPlan, doc: Callable[[str], Document]) -> Family:
         edges = [self._edge(link, doc) for link in plan.links]
@@ -359,6 +378,51 @@ class Service:
             raise NotFoundError(f"--source {source!r} is neither {a.id!r} nor {b.id!r}")
         result = compare(da, db, self.encoder, self.settings, source)
         return (result, *_ordered(result, da, db))
+
+
+def _compare_pair(
+    da: Document, db: Document, encoder: Encoder, settings: Settings
+) -> tuple[Comparison, str]:
+    """Compare two documents; return the comparison and its stored JSON form."""
+    result = compare(da, db, encoder, settings)
+    return result, json.dumps(comparison_to_dict(result, *_ordered(result, da, db)))
+
+
+_WORKER: dict[str, Any] = {}
+
+
+def _worker_start(settings: Settings) -> None:
+    _WORKER["settings"] = settings
+    _WORKER["encoder"] = LazyEncoder(settings)
+
+
+def _worker_compare(job: tuple[Article, Article]) -> tuple[Comparison, str]:
+    a, b = job
+    return _compare_pair(prepare(a), prepare(b), _WORKER["encoder"], _WORKER["settings"])
+
+
+def _compare_in_workers(
+    todo: Sequence[tuple[int, Article, Article]], settings: Settings
+) -> Iterator[tuple[int, Article, Article, Comparison, str]]:
+    """Compare pairs in ``settings.run.processes`` processes; results keep the input order.
+
+    Workers are forked while no sentence model is loaded in this process (cheap, and safe);
+    once torch is loaded they are spawned, since forking a threaded torch can hang.
+    """
+    method = "spawn" if "torch" in sys.modules else "fork"
+    context = multiprocessing.get_context(method)
+    jobs = [(a, b) for _, a, b in todo]
+    chunk = max(1, min(64, len(jobs) // (settings.run.processes * 8)))
+    with ProcessPoolExecutor(
+        max_workers=settings.run.processes,
+        mp_context=context,
+        initializer=_worker_start,
+        initargs=(settings,),
+    ) as pool:
+        for (position, a, b), (result, payload) in zip(
+            todo, pool.map(_worker_compare, jobs, chunksize=chunk), strict=True
+        ):
+            yield position, a, b, result, payload
 
 
 def _ordered(result: Comparison, da: Document, db: Document) -> tuple[Document, Document]:
