@@ -202,3 +202,16 @@ def test_analyze_into_postgresql_then_read_back(pile: Path, tmp_path: Path, post
     assert stored == {"wire": ["excerpt", "wire"], "tram": ["tram"]}
     again = run("ingest", str(pile), "--db", postgres_url, cwd=tmp_path)
     assert "3 unchanged" in again.stderr
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("model")
+def test_demo_writes_the_report(tmp_path: Path) -> None:
+    page = tmp_path / "demo.html"
+    result = run("demo", "--html", str(page), cwd=tmp_path, env_extra={"WIRETRACE_EMBED__MODEL": "minilm"})
+    assert result.returncode == 0, result.stderr
+    assert "9 story families" in result.stdout
+    html = page.read_text(encoding="utf-8")
+    assert html.count('<section class="family"') == 9
+    assert 'class="family-graph"' in html
+    assert "harbor-fire-newspulse-rewrite" in html and "2,300" in html and "23,000" in html

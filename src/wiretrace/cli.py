@@ -257,6 +257,11 @@ def demo(
         code = _run_analysis(
             service, [sample_corpus()], as_json, html, "wiretrace demo: sample corpus"
         )
+        if not as_json:
+            found = service.families()
+            articles = {a.id: a for a in service.corpus()}
+            largest = max(found, key=lambda f: (len(f.members), f.id))
+            out.print(family_table(largest, articles))
     raise typer.Exit(code)
 
 
