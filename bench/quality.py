@@ -30,9 +30,15 @@ GROUPS = {"pairs": "quality_pairs", "pile": "quality_pile", "candidates": "quali
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, default=Path(os.environ.get("WIRETRACE_DATA", ROOT.parent / "shared" / "data")))
+    parser.add_argument(
+        "--data",
+        type=Path,
+        default=Path(os.environ.get("WIRETRACE_DATA", ROOT.parent / "shared" / "data")),
+    )
     parser.add_argument("--only", choices=sorted(GROUPS), action="append")
-    parser.add_argument("--quick", action="store_true", help="subsample large sets (for a smoke run)")
+    parser.add_argument(
+        "--quick", action="store_true", help="subsample large sets (for a smoke run)"
+    )
     parser.add_argument("--out", type=Path, default=ROOT / "docs")
     args = parser.parse_args()
     groups = args.only or sorted(GROUPS)
@@ -43,7 +49,11 @@ def main() -> None:
         print(f"== {group}", flush=True)
         sections.extend(module.run(args.data, quick=args.quick))
     elapsed = time.perf_counter() - started
-    command = "python bench/quality.py" + "".join(f" --only {g}" for g in (args.only or [])) + (" --quick" if args.quick else "")
+    command = (
+        "python bench/quality.py"
+        + "".join(f" --only {g}" for g in (args.only or []))
+        + (" --quick" if args.quick else "")
+    )
     write(args.out, sections, command, elapsed, args.data)
 
 
@@ -61,9 +71,13 @@ def write(out: Path, sections: list[Section], command: str, elapsed: float, data
         slug = "".join(c if c.isalnum() else "-" for c in section.title.lower()).strip("-")
         header = f"## {section.title}\n\n_Measured {datetime.now(UTC):%Y-%m-%d} with `{command}` ({elapsed:.0f} s for the run) on {platform.machine()}, 2 cores, Python {platform.python_version()}; data: `{data}`._\n\n"
         (parts_dir / f"{slug}.md").write_text(header + section.markdown.strip() + "\n")
-    body = ["# wiretrace quality, measured on data others wrote", "",
-            "Every figure below is produced by `python bench/quality.py` (each section names the exact command and date).",
-            "Machine-readable figures: `docs/quality.json`.", ""]
+    body = [
+        "# wiretrace quality, measured on data others wrote",
+        "",
+        "Every figure below is produced by `python bench/quality.py` (each section names the exact command and date).",
+        "Machine-readable figures: `docs/quality.json`.",
+        "",
+    ]
     for part in sorted(parts_dir.glob("*.md")):
         body.append(part.read_text().strip())
         body.append("")

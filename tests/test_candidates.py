@@ -195,7 +195,7 @@ def test_every_seed_derivative_is_proposed_with_the_original(
     assert any(r.startswith("containment:") for r in excerpt.reasons)
     for rewrite in ("002", "004"):
         kinds = {r.split(":")[0] for r in found[("000", rewrite)].reasons}
-        assert kinds - {"common-lines"} == {"anchors"}
+        assert "anchors" in kinds  # the rare facts a rewrite keeps; the semantic vectors may agree
 
 
 def test_incremental_index_agrees_with_propose(seed_features: list[CandidateFeatures]) -> None:

@@ -34,6 +34,7 @@ from wiretrace.models import (
     Omitted,
     Sentence,
     SentenceRole,
+    Span,
 )
 
 __all__ = [
@@ -42,6 +43,7 @@ __all__ = [
     "align",
     "comparison_key",
     "invert_alignment",
+    "sentence_scores",
     "text_anchors",
 ]
 
@@ -141,6 +143,20 @@ class _Side:
             keys=keys,
             bigrams=tuple(_bigrams(k) for k in keys),
             anchors=tuple(text_anchors(s.norm) for s in body),
+        )
+
+    @classmethod
+    def of_texts(cls, texts: Sequence[str]) -> _Side:
+        """A side made of bare normalised sentences (no article around them)."""
+        sentences = tuple(
+            Sentence(index, Span(0, len(text)), text, text, 0) for index, text in enumerate(texts)
+        )
+        keys = tuple(comparison_key(text) for text in texts)
+        return cls(
+            sentences=sentences,
+            keys=keys,
+            bigrams=tuple(_bigrams(k) for k in keys),
+            anchors=tuple(text_anchors(text) for text in texts),
         )
 
     def joined(self, positions: Sequence[int]) -> str:
@@ -502,6 +518,23 @@ def align(
         for unit in _assign(candidates)
     )
     return _build_alignment(units, source, derivative, settings, tuning)
+
+
+def sentence_scores(
+    derivative: Sequence[str],
+    source: Sequence[str],
+    encoder: Encoder,
+    tuning: AlignTuning = DEFAULT_TUNING,
+) -> Grid:
+    """Return the combined score, in [0, 1], of each derivative sentence against each source one.
+
+    The sentences are taken as normalised text (``Sentence.norm``). Row ``i``, column ``j``
+    scores ``derivative[i]`` against ``source[j]`` exactly as ``align`` does before it picks
+    units; the encoder sees only the sentences no near-exact match settled. Raises nothing
+    of its own.
+    """
+    scorer = _Scorer(_Side.of_texts(source), _Side.of_texts(derivative), encoder, tuning)
+    return np.clip(scorer.combined, 0.0, 1.0)
 
 
 def invert_alignment(

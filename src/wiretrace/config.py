@@ -36,6 +36,13 @@ class CandidateSettings:
     anchor_max_df: int = 50  # anchors in more articles than this carry no identity
     max_candidates_per_article: int = 50
     seed: int = 1
+    # paraphrase-proof proposals from article and lead vectors: "off", "hashing" (content words
+    # hashed, nearly free) or "static" (a static model distilled from the bundled MiniLM)
+    semantic: str = "hashing"
+    semantic_threshold: float = 0.4  # use 0.8 with "static"
+    semantic_top_k: int = 5
+    semantic_window_days: int = 3
+    semantic_min_anchors: int = 1
 
     def __post_init__(self) -> None:
         for name in ("jaccard_threshold", "containment_threshold"):
@@ -46,6 +53,10 @@ class CandidateSettings:
             raise ConfigError(f"candidates.num_perm must be >= 16, got {self.num_perm}")
         if self.ngram < 1:
             raise ConfigError(f"candidates.ngram must be >= 1, got {self.ngram}")
+        if self.semantic not in ("off", "hashing", "static"):
+            raise ConfigError(
+                f"candidates.semantic must be 'off', 'hashing' or 'static', got {self.semantic!r}"
+            )
 
 
 @dataclass(frozen=True, slots=True)

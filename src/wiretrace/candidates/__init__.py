@@ -7,7 +7,10 @@ Four generators look at features computed once per article text:
   containment of ``containment_threshold`` finds excerpts (see ``containment``);
 - ``sentences``: two articles sharing >= 2 exact body sentences (>= 6 words);
 - ``anchors``: rare names, numbers and content-word 3-grams, IDF-weighted, find
-  rewrites that keep the facts (see ``anchors``).
+  rewrites that keep the facts (see ``anchors``);
+- ``semantic``: the nearest articles by a cheap article/lead vector whose
+  cosine passes a threshold and that share a rare anchor or a publication
+  window find condensed rewrites with too few anchors (see ``semantic``).
 
 Boilerplate guard: a body line held by >= 3 articles is a *template line* when
 it is not part of a copy (the pair shares less than half of the smaller
@@ -38,6 +41,15 @@ from wiretrace.candidates.containment import (
     jaccard_for_containment,
 )
 from wiretrace.candidates.lsh import LSHIndex
+from wiretrace.candidates.semantic import (
+    ArticleVectors,
+    SemanticIndex,
+    SemanticSettings,
+    article_vectors,
+    day_number,
+    semantic_scheme,
+    semantic_settings,
+)
 from wiretrace.config import CandidateSettings
 from wiretrace.models import Candidate, Document
 
@@ -45,6 +57,7 @@ __all__ = [
     "FEATURES_VERSION",
     "CandidateFeatures",
     "CandidateIndex",
+    "SemanticSettings",
     "features",
     "features_scheme",
     "propose",
@@ -58,9 +71,14 @@ COPY_SHARE = 0.5  # sharing this share of the smaller article's lines makes a co
 CONTAINMENT_RECALL_WEIGHT = 0.7  # the excerpt LSH prefers misses to be rare
 
 
-def features_scheme(settings: CandidateSettings) -> str:
-    """Return the scheme string features computed with ``settings`` carry."""
-    return f"{fingerprint.scheme_for(settings)}/{ANCHOR_SCHEME}"
+def features_scheme(settings: CandidateSettings, semantic: SemanticSettings | None = None) -> str:
+    """Return the scheme string features computed with ``settings`` carry.
+
+    ``semantic`` overrides the semantic settings read from ``settings``.
+    Raises DependencyError when the static model is asked for and cannot load.
+    """
+    semantic = semantic or semantic_settings(settings)
+    return f"{fingerprint.scheme_for(settings)}/{ANCHOR_SCHEME}/{semantic_scheme(semantic)}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +87,10 @@ class CandidateFeatures:
 
     ``anchor_lines[i]`` is the line hash of the body sentence where
     ``anchors[i]`` was first found (used to set boilerplate anchors aside);
-    ``scheme`` names the fingerprinting that produced the values.
+    ``vectors`` holds the base64 int8 article and lead vectors ("" when the
+    semantic generator is off); ``published_day`` is the UTC day number of
+    publication when known; ``scheme`` names the fingerprinting that produced
+    the values.
     """
 
     article_id: str
@@ -79,6 +100,8 @@ class CandidateFeatures:
     word_count: int
     anchor_lines: tuple[int, ...] = ()
     scheme: str = ""
+    vectors: str = ""
+    published_day: int | None = None
 
     def __post_init__(self) -> None:
         if self.anchor_lines and len(self.anchor_lines) != len(self.anchors):
@@ -101,6 +124,8 @@ class CandidateFeatures:
                 "sentence_hashes": list(self.sentence_hashes),
                 "anchors": list(self.anchors),
                 "anchor_lines": list(self.anchor_lines),
+                "vectors": self.vectors,
+                "published_day": self.published_day,
             },
             separators=(",", ":"),
         )
@@ -133,16 +158,26 @@ def _features_from_dict(data: dict[str, Any]) -> CandidateFeatures:
         word_count=int(data["word_count"]),
         anchor_lines=tuple(int(v) for v in data.get("anchor_lines", ())),
         scheme=str(data.get("scheme", "")),
+        vectors=str(data.get("vectors", "")),
+        published_day=None if data.get("published_day") is None else int(data["published_day"]),
     )
 
 
-def features(doc: Document, settings: CandidateSettings) -> CandidateFeatures:
-    """Return the candidate features of ``doc``'s body (tokenised once for all of them)."""
+def features(
+    doc: Document, settings: CandidateSettings, semantic: SemanticSettings | None = None
+) -> CandidateFeatures:
+    """Return the candidate features of ``doc``'s body (tokenised once for all of them).
+
+    ``semantic`` overrides the semantic settings read from ``settings``.
+    Raises DependencyError when the static model is asked for and cannot load.
+    """
+    semantic = semantic or semantic_settings(settings)
     sentences = fingerprint.body_sentences(doc)
     body = fingerprint.tokens_from_words([fingerprint.tokenise(s.norm) for s in sentences])
     signature = fingerprint.signature_from_tokens(doc.id, body, settings)
     line_hashes = [fingerprint.line_hash(words) for words in body.words]
     anchors, anchor_lines = extract_anchors([s.norm for s in sentences], body, line_hashes)
+    vectors = article_vectors([s.norm for s in sentences], body, semantic)
     return CandidateFeatures(
         article_id=doc.id,
         signature=signature.hashvalues,
@@ -154,7 +189,9 @@ def features(doc: Document, settings: CandidateSettings) -> CandidateFeatures:
         anchors=anchors,
         word_count=len(body.stream),
         anchor_lines=anchor_lines,
-        scheme=features_scheme(settings),
+        scheme=features_scheme(settings, semantic),
+        vectors="" if vectors is None else vectors.encode(),
+        published_day=day_number(doc.article.published_at),
     )
 
 
@@ -173,9 +210,13 @@ class CandidateIndex:
     how many articles hold a line or an anchor include the queried article.
     """
 
-    def __init__(self, settings: CandidateSettings) -> None:
+    def __init__(
+        self, settings: CandidateSettings, semantic: SemanticSettings | None = None
+    ) -> None:
+        """Build an empty index; ``semantic`` overrides the settings read from ``settings``."""
         self.settings = settings
-        self.scheme = features_scheme(settings)
+        self.semantic = semantic or semantic_settings(settings)
+        self.scheme = features_scheme(settings, self.semantic)
         self._features: dict[str, CandidateFeatures] = {}
         self._near = LSHIndex.for_threshold(settings.jaccard_threshold, settings.num_perm)
         self._excerpt = LSHIndex.for_threshold(
@@ -185,6 +226,7 @@ class CandidateIndex:
         )
         self._lines = LineIndex()
         self._anchors: dict[str, list[str]] = {}
+        self._vectors = SemanticIndex()
 
     def __len__(self) -> int:
         return len(self._features)
@@ -220,6 +262,18 @@ class CandidateIndex:
         self._lines.add(f.article_id, f.sentence_hashes)
         for anchor in f.anchors:
             self._anchors.setdefault(anchor, []).append(f.article_id)
+        if self.semantic.enabled and f.vectors:
+            self._vectors.add(f.article_id, ArticleVectors.decode(f.vectors))
+
+    def _semantic_neighbours(
+        self, queries: Sequence[CandidateFeatures]
+    ) -> dict[str, dict[str, float]]:
+        """Return each query's nearest added articles by vector cosine (id -> cosine)."""
+        asked = [(f.article_id, ArticleVectors.decode(f.vectors)) for f in queries if f.vectors]
+        if not self.semantic.enabled or not asked:
+            return {}
+        found = self._vectors.neighbours(asked, self.semantic.top_k, self.semantic.threshold)
+        return {article_id: dict(near) for (article_id, _), near in zip(asked, found, strict=True)}
 
     def query(self, f: CandidateFeatures) -> list[Candidate]:
         """Return the candidates of ``f`` among the added articles, excluding itself.
@@ -228,7 +282,7 @@ class CandidateIndex:
         Raises ValueError when ``f`` was computed with another scheme.
         """
         self._check(f)
-        found = self._candidates(f)
+        found = self._candidates(f, self._semantic_neighbours([f]).get(f.article_id, {}))
         found.sort(key=_best_first)
         return sorted(found[: self.settings.max_candidates_per_article], key=_by_ids)
 
@@ -236,12 +290,18 @@ class CandidateIndex:
         extra = 0 if f.article_id in self._features else 1
         return _Stats(len(self._features) + extra, extra)
 
-    def _candidates(self, f: CandidateFeatures) -> list[Candidate]:
+    def _candidates(
+        self, f: CandidateFeatures, near: dict[str, float] | None = None
+    ) -> list[Candidate]:
+        """Return the judged candidates of ``f``; ``near`` maps semantic neighbours to cosines."""
         stats = self._stats(f)
-        judged = (self._judge(f, other, stats) for other in self._gather(f, stats))
+        near = near or {}
+        judged = (
+            self._judge(f, other, stats, near.get(other)) for other in self._gather(f, stats, near)
+        )
         return [c for c in judged if c is not None]
 
-    def _gather(self, f: CandidateFeatures, stats: _Stats) -> list[str]:
+    def _gather(self, f: CandidateFeatures, stats: _Stats, near: dict[str, float]) -> list[str]:
         """Return the ids any generator points at (a superset of the candidates), sorted."""
         found: set[str] = set()
         if f.word_count > 0:
@@ -257,6 +317,7 @@ class CandidateIndex:
                 shared_lines[other] = shared_lines.get(other, 0) + 1
         found.update(k for k, n in shared_lines.items() if n >= MIN_SHARED_SENTENCES)
         found.update(self._anchor_suspects(f, stats))
+        found.update(near)
         found.discard(f.article_id)
         return sorted(found)
 
@@ -274,7 +335,9 @@ class CandidateIndex:
     def _anchor_weight(self, df: int, stats: _Stats) -> float:
         return anchor_weight(df, stats.articles, self.settings.anchor_max_df)
 
-    def _judge(self, f: CandidateFeatures, other: str, stats: _Stats) -> Candidate | None:
+    def _judge(
+        self, f: CandidateFeatures, other: str, stats: _Stats, cosine: float | None = None
+    ) -> Candidate | None:
         """Return the candidate pair of ``f`` and ``other`` when some evidence holds."""
         g = self._features[other]
         pair = _PairLines.of(f, g, lambda line: self._lines.df(line) + stats.extra)
@@ -283,6 +346,7 @@ class CandidateIndex:
             self._excerpt_evidence(f, g, pair),
             pair.sentence_evidence(),
             self._anchor_evidence(f, g, pair, stats),
+            self._semantic_evidence(f, g, pair, stats, cosine),
         ]
         found = [e for e in evidence if e is not None]
         if not found:
@@ -330,6 +394,34 @@ class CandidateIndex:
             return None
         score = weight / max(1, min(len(f.anchors), len(g.anchors)))
         return f"anchors:{weight:.1f}", score
+
+    def _semantic_evidence(
+        self,
+        f: CandidateFeatures,
+        g: CandidateFeatures,
+        pair: _PairLines,
+        stats: _Stats,
+        cosine: float | None,
+    ) -> tuple[str, float] | None:
+        """Return semantic evidence when a near vector is backed by a rare anchor or a date."""
+        if cosine is None:
+            return None
+        shared = _content_anchors(f, pair.template) & _content_anchors(g, pair.template)
+        rare = sum(
+            1
+            for a in shared
+            if self._anchor_weight(len(self._anchors.get(a, ())) + stats.extra, stats) > 0.0
+        )
+        if rare >= self.semantic.min_anchors:
+            return f"semantic:{cosine:.2f}:anchors:{rare}", cosine
+        if _within(f.published_day, g.published_day, self.semantic.window_days):
+            return f"semantic:{cosine:.2f}:window", cosine
+        return None
+
+
+def _within(first: int | None, second: int | None, days: int) -> bool:
+    """Return True when both days are known and at most ``days`` apart."""
+    return first is not None and second is not None and abs(first - second) <= days
 
 
 def _collide(index: LSHIndex, f: CandidateFeatures, g: CandidateFeatures) -> bool:
@@ -393,19 +485,38 @@ def _cap_per_article(found: Sequence[Candidate], limit: int) -> list[Candidate]:
     return sorted(kept, key=_by_ids)
 
 
+def _mutual(near: dict[str, dict[str, float]]) -> dict[str, dict[str, float]]:
+    """Return the neighbour lists made symmetric: a pair found from either side counts."""
+    both: dict[str, dict[str, float]] = {}
+    for article_id in sorted(near):
+        for other, cosine in near[article_id].items():
+            both.setdefault(article_id, {})[other] = cosine
+            both.setdefault(other, {})[article_id] = cosine
+    return both
+
+
 def propose(
-    all_features: Sequence[CandidateFeatures], settings: CandidateSettings
+    all_features: Sequence[CandidateFeatures],
+    settings: CandidateSettings,
+    semantic: SemanticSettings | None = None,
 ) -> list[Candidate]:
     """Return every candidate pair among ``all_features`` once (a < b), sorted by ids.
 
     Counts are taken over the whole corpus, so the result does not depend on
     input order; each article is in at most ``max_candidates_per_article``
     pairs (the best scores). Raises ValueError on a repeated article id or
-    features computed with another scheme.
+    features computed with another scheme. ``semantic`` overrides the
+    semantic settings read from ``settings``.
     """
-    index = CandidateIndex(settings)
+    index = CandidateIndex(settings, semantic)
     ordered = sorted(all_features, key=lambda f: f.article_id)
     for f in ordered:
         index.add(f)
-    found = [c for f in ordered for c in index._candidates(f) if c.a == f.article_id]
+    near = _mutual(index._semantic_neighbours(ordered))
+    found = [
+        c
+        for f in ordered
+        for c in index._candidates(f, near.get(f.article_id))
+        if c.a == f.article_id
+    ]
     return _cap_per_article(found, settings.max_candidates_per_article)
