@@ -72,3 +72,52 @@ def test_sample_derivation_edges_match_the_labels(
         for e in f["edges"]  # type: ignore[attr-defined]
     }
     assert found == expected
+
+
+@pytest.fixture(scope="module")
+def seed_comparisons(seeds_dir: Path) -> dict[str, dict[str, object]]:
+    from wiretrace.embed import get_encoder
+    from wiretrace.ingest import read_inputs
+    from wiretrace.relation import compare, comparison_to_dict
+    from wiretrace.text import prepare
+
+    settings = Settings()
+    encoder = get_encoder(settings.embed)
+    docs = {a.id[:3]: prepare(a) for a in read_inputs([seeds_dir]) if not isinstance(a, Exception)}
+    out = {}
+    for key in ("001", "002", "003", "004"):
+        result = compare(docs["000"], docs[key], encoder, settings)  # no source named: decided
+        assert result.source == SEED_ORIGIN
+        out[key] = comparison_to_dict(result, docs["000"], docs[key])
+    return out
+
+
+def _changes(data: dict[str, object]) -> list[dict[str, str]]:
+    return [c for p in data["pairs"] for c in p["changes"]]  # type: ignore[attr-defined]
+
+
+def test_seed_relations(seed_comparisons: dict[str, dict[str, object]]) -> None:
+    relations = {k: v["relation"] for k, v in seed_comparisons.items()}
+    assert relations == {"001": "condensed", "002": "paraphrase", "003": "excerpt", "004": "paraphrase"}
+
+
+def test_seed_added_material_is_labelled(seed_comparisons: dict[str, dict[str, object]]) -> None:
+    added_002 = {a["text"]: a["kind"] for a in seed_comparisons["002"]["added"]}  # type: ignore[attr-defined]
+    assert added_002["Leave a Reply"] == "boilerplate"
+    assert added_002["Your email address will not be published."] == "boilerplate"
+    kinds_003 = {a["kind"] for a in seed_comparisons["003"]["added"]}  # type: ignore[attr-defined]
+    assert {"byline", "caption"} <= kinds_003  # the dateline and the photo caption
+
+
+def test_the_llm_rewrite_drift_is_reported(seed_comparisons: dict[str, dict[str, object]]) -> None:
+    changes = _changes(seed_comparisons["004"])
+    assert any(
+        c["kind"] == "hedge" and "killed" in c["source_text"] and "may have" in c["derivative_text"]
+        for c in changes
+    ), "the follow-up strike that killed survivors is hedged"
+    assert any(c["kind"] == "quote" and "kill everybody" in c["source_text"] for c in changes)
+    assert any(
+        c["kind"] == "attribution" and "Washington Post and CNN" in c["source_text"] for c in changes
+    )
+    closing = seed_comparisons["004"]["added"][-1]  # type: ignore[index]
+    assert closing["kind"] == "editorial" and closing["text"].startswith("This series of events")

@@ -75,6 +75,11 @@ class AlignTuning:
     merge_candidates: int = 4  # best single matches considered for a merge or split
     merge_span: int = 3  # members lie at most this many body positions apart
     mutual_best_slack: float = 0.10  # two sentences that prefer each other may score this much less
+    # A run of this many words in both sentences (not all function words) is copied wording:
+    # it makes the pair eligible however far the rest was rewritten ("survivors of an initial
+    # attack"), at a score just above the default pair threshold so better matches still win.
+    shared_phrase_words: int = 5
+    shared_phrase_score: float = 0.56
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.ratio_floor < 1.0:
@@ -116,6 +121,23 @@ def text_anchors(norm: str) -> frozenset[str]:
     numbers = {m.group().replace(",", "") for m in _NUMBER.finditer(text)}
     names = {m.group().lower() for m in _NAME.finditer(text) if m.start() > 0}
     return frozenset(numbers | names)
+
+
+_FUNCTION_WORDS = frozenset(
+    "a an the of to in on at by for with from and or but as that this these those is are was "
+    "were be been has have had it its he she they we his her their said says will would not "
+    "who which than there".split()
+)
+
+
+def _phrases(key: str, size: int) -> frozenset[str]:
+    """Runs of ``size`` words of a comparison key, skipping runs of function words only."""
+    words = _WORD.findall(key)
+    return frozenset(
+        " ".join(words[i : i + size])
+        for i in range(len(words) - size + 1)
+        if not _FUNCTION_WORDS.issuperset(words[i : i + size])
+    )
 
 
 def _bigrams(key: str) -> frozenset[str]:
@@ -277,8 +299,22 @@ class _Scorer:
         )
         return np.maximum(lexical, blended)
 
+    def _shared_phrases(self) -> Grid:
+        """1 where two sentences share a run of copied wording, else 0."""
+        size = self.tuning.shared_phrase_words
+        derivative = [_phrases(k, size) for k in self.derivative.keys]
+        source = [_phrases(k, size) for k in self.source.keys]
+        grid = np.zeros((len(derivative), len(source)), dtype=np.float64)
+        for row, phrases in enumerate(derivative):
+            if phrases:
+                for col, other in enumerate(source):
+                    if not phrases.isdisjoint(other):
+                        grid[row, col] = 1.0
+        return grid
+
     def _combine(self) -> Grid:
         combined = self.lexical.copy()
+        combined = np.maximum(combined, self.tuning.shared_phrase_score * self._shared_phrases())
         if not self.derivative_vectors:
             return combined
         rows = sorted(self.derivative_vectors)
@@ -287,7 +323,9 @@ class _Scorer:
         source = np.stack([self.source_vectors[c] for c in cols]).astype(np.float64)
         block = np.ix_(rows, cols)
         anchors = self._pairwise(self._anchor_overlap)[block]
-        combined[block] = self._blend(self.lexical[block], derivative @ source.T, anchors)
+        combined[block] = np.maximum(
+            combined[block], self._blend(self.lexical[block], derivative @ source.T, anchors)
+        )
         return combined
 
     def group_score(self, derivative: Sequence[int], source: Sequence[int]) -> float:
