@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import functools
 import html
-import importlib.util
 import json
 import logging
 import os
@@ -34,8 +33,9 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from types import ModuleType
 from typing import Any
+
+from _data import load_loaders
 
 log = logging.getLogger("bench.corpus")
 
@@ -189,16 +189,7 @@ def is_story_sentence(sentence: str) -> bool:
     return alphabetic >= 0.8 * len(words) and not sentence.isupper()
 
 
-def _load_data_module(data_dir: Path) -> ModuleType | None:
-    path = data_dir / "loaders.py"
-    if not path.exists():
-        return None
-    spec = importlib.util.spec_from_file_location("wiretrace_bench_loaders", path)
-    if spec is None or spec.loader is None:
-        return None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+_load_data_module = load_loaders
 
 
 def _reuters_body(body: str) -> str:

@@ -10,7 +10,6 @@ and sentence model (a story-membership test, not a pile). Called by
 from __future__ import annotations
 
 import html
-import importlib.util
 import math
 import random
 import re
@@ -27,6 +26,7 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+from _data import load_loaders
 from _sections import Section
 
 from wiretrace.config import Settings, load_settings
@@ -49,16 +49,7 @@ def _say(message: str) -> None:
     print(f"   {message}", flush=True)
 
 
-def _loaders(data: Path) -> ModuleType | None:
-    path = data / "loaders.py"
-    if not path.exists():
-        return None
-    spec = importlib.util.spec_from_file_location("wiretrace_bench_loaders", path)
-    if spec is None or spec.loader is None:
-        return None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+_loaders = load_loaders
 
 
 def _settings(store_dir: str) -> Settings:
