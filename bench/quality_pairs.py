@@ -9,7 +9,6 @@ alignment uses); article verdicts from ``wiretrace.relation.compare``.
 
 from __future__ import annotations
 
-import importlib.util
 import random
 import sys
 import time
@@ -25,6 +24,7 @@ import numpy.typing as npt
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from _data import load_loaders
 from _sections import Section
 
 from wiretrace.config import EmbedSettings, Settings
@@ -54,16 +54,7 @@ CACHE = Path(__file__).resolve().parent / ".cache"
 # --- shared helpers --------------------------------------------------------------------------
 
 
-def _loaders(data: Path) -> ModuleType | None:
-    path = data / "loaders.py"
-    if not path.exists():
-        return None
-    spec = importlib.util.spec_from_file_location("wiretrace_bench_loaders", path)
-    if spec is None or spec.loader is None:
-        return None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+_loaders = load_loaders
 
 
 class StoredEncoder:
