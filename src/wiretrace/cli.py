@@ -265,6 +265,23 @@ def demo(
     raise typer.Exit(code)
 
 
+@app.command("spark-analyze")
+def spark_analyze(
+    corpus: Annotated[str, typer.Argument(help="JSON Lines file or folder (any Spark path).")],
+    master: Annotated[str, typer.Option("--master", help="Spark master URL.")] = "local[*]",
+    config: ConfigOption = None,
+) -> None:
+    """Analyse a JSON Lines corpus on Spark (needs wiretrace[spark]); print the families as JSON."""
+    from wiretrace.spark import local_session, run_spark
+
+    session = local_session(master)
+    try:
+        report = run_spark(session, corpus, _settings(None, config))
+    finally:
+        session.stop()
+    out.print_json(json.dumps([family_to_dict(f) for f in report.families]))
+
+
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 
