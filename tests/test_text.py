@@ -736,3 +736,75 @@ def test_clough_stevenson_wrapped_answer() -> None:
     assert document.sentences[0].norm.startswith(
         "Inheritance is a basic concept of Object-Oriented Programming where the basic idea"
     )
+
+
+# --- shortcuts: each gives what the long way gives ----------------------------------------
+
+# NEWSY plus the characters the shortcuts single out: rare spaces and line breaks, format
+# characters, dash runs and compatibility forms.
+EDGY = st.text(
+    alphabet=st.sampled_from(
+        list("aAbZ z.-'\"\n\r\t\x0b\x0c\x1c\x1d\x1e\x1f\x85")
+        + list("\u2018\u201d\u2014\u00a0\u2009\u200b\u2060\ufeff\u00ad\u2029")
+        + list("\u0301\u00e9\ufb01\uff21\u0340\u00a3")
+    ),
+    max_size=80,
+)
+
+
+@given(st.one_of(EDGY, ANY_TEXT))
+def test_normalize_shortcut_gives_what_the_long_way_gives(text: str) -> None:
+    from wiretrace.text.normalize import _folded  # the long way, as reference
+
+    quick, slow = normalize(text), _folded(text)
+    assert quick.text == slow.text
+    assert list(quick.offsets) == list(slow.offsets)
+
+
+@given(st.one_of(EDGY, ANY_TEXT))
+def test_normalize_flat_folds_line_breaks_like_the_long_way(text: str) -> None:
+    from wiretrace.text.normalize import normalize_flat
+
+    expected = re.sub(
+        r"\s*[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]\s*", " ", normalize(text).text.strip()
+    )
+    assert normalize_flat(text) == expected
+
+
+@given(st.one_of(EDGY, ANY_TEXT, st.text(alphabet=st.characters(max_codepoint=127))))
+def test_words_shortcut_matches_the_word_regex(text: str) -> None:
+    assert words(text) == re.findall(r"\w+", text.lower())
+
+
+def _rules() -> list[tuple[str, re.Pattern[str]]]:
+    from wiretrace.text import roles
+
+    case_free = (*roles.CHROME_PATTERNS, *roles.CREDIT_PATTERNS, *roles.CAPTION_PATTERNS)
+    return [(p, re.compile(p, re.IGNORECASE)) for p in case_free] + [
+        (p, re.compile(p)) for p in roles.BYLINE_PATTERNS
+    ]
+
+
+RULES = _rules()
+
+
+@pytest.mark.parametrize(("source", "rule"), RULES, ids=[f"rule{k}" for k in range(len(RULES))])
+def test_role_prefilter_lets_every_rule_match_through(source: str, rule: re.Pattern[str]) -> None:
+    """Strings generated from each rule pass the cheap test that guards the rules."""
+    from wiretrace.text.roles import _may_be_ruled
+
+    @settings(max_examples=40, deadline=None)
+    @given(st.from_regex(rule, fullmatch=True))
+    def passes(line: str) -> None:
+        if rule.fullmatch(line):
+            assert _may_be_ruled(line), (source, line)
+
+    passes()
+
+
+def test_role_prefilter_skips_story_sentences() -> None:
+    from wiretrace.text.roles import _may_be_ruled
+
+    assert not _may_be_ruled("The issue is targeted at Europe, with no Japanese co-managers.")
+    assert not _may_be_ruled("Maduro said he would not step down.")
+    assert _may_be_ruled("(AFP Photo)") and _may_be_ruled("Example Media. All rights reserved.")

@@ -15,9 +15,9 @@ sentences so that an article is never invisible.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import chain
 
 import numpy as np
 import numpy.typing as npt
@@ -26,6 +26,7 @@ import xxhash
 
 from wiretrace.config import CandidateSettings
 from wiretrace.models import Document, Sentence, Signature
+from wiretrace.text.tokens import words as split_words
 
 __all__ = [
     "MIN_SENTENCE_WORDS",
@@ -50,7 +51,6 @@ __all__ = [
 SCHEME = "wt1:lower-w+:xxh3_64:poly-ngram:rminhash"
 MIN_SENTENCE_WORDS = 6  # shorter lines ("Aid from OPEC?") are too common to identify a text
 
-_WORD = re.compile(r"\w+")
 _UINT64 = np.uint64
 # Odd 64-bit constants: the n-gram polynomial base and the splitmix64 finaliser multipliers.
 _BASE = _UINT64(0x9E3779B97F4A7C15)
@@ -73,8 +73,8 @@ def body_sentences(doc: Document) -> tuple[Sentence, ...]:
 
 
 def tokenise(text: str) -> list[str]:
-    """Return the lowercased words of ``text``, punctuation dropped."""
-    return _WORD.findall(text.lower())
+    """Return the lowercased words of ``text``, punctuation dropped (``text.words``)."""
+    return split_words(text)
 
 
 def body_words(doc: Document) -> BodyWords:
@@ -99,8 +99,8 @@ def tokens(doc: Document) -> Tokens:
 
 def tokens_from_words(words: BodyWords) -> Tokens:
     """Return the token record of already split body words."""
-    stream = [w for sentence in words for w in sentence]
-    lengths = np.fromiter((len(s) for s in words), dtype=np.intp, count=len(words))
+    stream = list(chain.from_iterable(words))
+    lengths = np.fromiter(map(len, words), dtype=np.intp, count=len(words))
     sentence_of = np.repeat(np.arange(len(words), dtype=np.intp), lengths)
     return Tokens(words, stream, word_hashes(stream), sentence_of)
 

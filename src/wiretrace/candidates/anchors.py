@@ -114,21 +114,24 @@ def _text_anchors(
 def _trigram_anchors(body: Tokens, line_hashes: Sequence[int]) -> Iterable[tuple[str, int]]:
     """Yield (anchor, line hash) for sampled content-word 3-grams inside one sentence."""
     stream = body.stream
-    content = np.fromiter(
-        (len(w) > 1 and w not in _FUNCTION_WORDS and not w.isdigit() for w in stream),
-        dtype=np.bool_,
-        count=len(stream),
-    )
-    position = np.flatnonzero(content)
+    content = [i for i, w in enumerate(stream) if len(w) > 1 and w not in _FUNCTION_WORDS]
+    position = np.array([i for i in content if not stream[i].isdigit()], dtype=np.intp)
     if len(position) < 3:
         return
     sentence = body.sentence_of[position]
     grams = shingle_hashes(body.hashes[position], 3)
-    keep = (sentence[:-2] == sentence[2:]) & (grams % np.uint64(TRIGRAM_SAMPLE) == 0)
-    for i in np.flatnonzero(keep).tolist():
-        first, middle, last = position[i : i + 3].tolist()
-        gram = f"w:{stream[first]} {stream[middle]} {stream[last]}"
-        yield gram, line_hashes[int(sentence[i])]
+    keep = np.flatnonzero(
+        (sentence[:-2] == sentence[2:]) & (grams % np.uint64(TRIGRAM_SAMPLE) == 0)
+    )
+    triples = zip(
+        position[keep].tolist(),
+        position[keep + 1].tolist(),
+        position[keep + 2].tolist(),
+        sentence[keep].tolist(),
+        strict=True,
+    )
+    for first, middle, last, line in triples:
+        yield f"w:{stream[first]} {stream[middle]} {stream[last]}", line_hashes[line]
 
 
 def extract_anchors(

@@ -15,7 +15,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-__all__ = ["Normalized", "normalize"]
+__all__ = ["Normalized", "normalize", "normalize_flat"]
 
 _DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u2e3a\u2e3b\ufe58\ufe63\uff0d"
 _SINGLE_QUOTES = "\u2018\u2019\u201a\u201b\u2039\u203a"
@@ -43,6 +43,17 @@ _NON_ASCII_UNIT = re.compile(r"[\x00-\x7f]?[^\x00-\x7f]+")
 # What the second pass folds: whitespace runs other than a single space, dash runs, CR line ends.
 _COLLAPSIBLE = re.compile(r"[\t\x0b\x0c][ \t\x0b\x0c]*| [ \t\x0b\x0c]+|-{2,}|\r\n?")
 _COLLAPSED = {"-": "-", "\r": "\n"}
+# What ``normalize`` changes in ASCII text, and in any text (with "--" and "  " besides).
+_ASCII_FOLDABLE = "\t\x0b\x0c\r"
+_FOLDABLE = re.compile(
+    "[" + re.escape("".join(map(chr, _TYPOGRAPHY)) + _INVISIBLE + _ASCII_FOLDABLE) + "]"
+)
+# What ``normalize_flat`` leaves to ``normalize``: characters it drops, and a space
+# character that ``normalize`` neither folds nor treats as a line break.
+_NOT_FLAT = re.compile(f"[{_INVISIBLE}\x1f]")
+_DASH_RUN = re.compile("-{2,}")
+# A whitespace run holding a line break (the characters ``str.splitlines`` breaks on).
+_BROKEN_RUN = re.compile(r"\s*[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]\s*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,11 +86,57 @@ def normalize(text: str) -> Normalized:
     a space; runs of horizontal whitespace become one space; CR line ends
     become ``\\n``. Newlines are kept. Normalising twice changes nothing.
     """
+    if _is_unchanged(text):
+        return Normalized(text, range(len(text) + 1))
+    return _folded(text)
+
+
+def _folded(text: str) -> Normalized:
+    """Return ``text`` normalised the long way, character by character where needed."""
     visible, origins = _drop_invisible(text)
     folded, offsets = _fold_characters(visible)
     if origins is not None:
         offsets = [origins[k] for k in offsets]
     return _collapse_runs(folded, offsets, len(text))
+
+
+def normalize_flat(text: str) -> str:
+    """Return ``normalize(text).text`` stripped, each whitespace run with a line break as a space.
+
+    That is the normalised form of a sentence, or of a paragraph that may be
+    hard-wrapped. Usual text takes a shortcut that keeps no offsets.
+    """
+    if not _flattens_simply(text):
+        return _BROKEN_RUN.sub(" ", normalize(text).text.strip())
+    # Characters map one to one (quotes, dashes, spaces); then the runs ``_collapse_runs``
+    # folds; every whitespace run is then either spaces or holds a line break.
+    folded = text if text.isascii() else _replace_typography(text)
+    if "--" in folded:
+        folded = _DASH_RUN.sub("-", folded)
+    return " ".join(folded.split())
+
+
+def _flattens_simply(text: str) -> bool:
+    """Tell whether ``text`` is in NFKC and holds no character ``normalize_flat`` leaves aside."""
+    if text.isascii():
+        return "\x1f" not in text
+    return _NOT_FLAT.search(text) is None and unicodedata.is_normalized("NFKC", text)
+
+
+def _replace_typography(text: str) -> str:
+    """Return ``text.translate(_TYPOGRAPHY)``, faster when few distinct characters change."""
+    for char in sorted(set(_FOLDABLE.findall(text))):
+        text = text.replace(char, _TYPOGRAPHY.get(ord(char), char))
+    return text
+
+
+def _is_unchanged(text: str) -> bool:
+    """Tell whether ``normalize`` would return ``text`` as it is (a cheap test, no copy)."""
+    if "--" in text or "  " in text:
+        return False
+    if text.isascii():  # a few substring scans beat one regex scan over a character class
+        return not any(char in text for char in _ASCII_FOLDABLE)
+    return _FOLDABLE.search(text) is None and unicodedata.is_normalized("NFKC", text)
 
 
 def _drop_invisible(text: str) -> tuple[str, list[int] | None]:

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 
 from wiretrace.models import Article, Document, Sentence, SentenceRole, Span
-from wiretrace.text.normalize import normalize
+from wiretrace.text.normalize import normalize, normalize_flat
 from wiretrace.text.paragraphs import paragraph_spans
 from wiretrace.text.roles import (
     Dateline,
@@ -25,7 +25,7 @@ from wiretrace.text.roles import (
     find_update_marker,
     role_of,
 )
-from wiretrace.text.sentences import LINE_BREAKS, sentence_spans_in
+from wiretrace.text.sentences import sentence_spans_in
 
 __all__ = ["prepare"]
 
@@ -33,8 +33,6 @@ __all__ = ["prepare"]
 _DATELINE_LINES = 3
 # Roles whose sentences may name the agency, in order of trust.
 _ATTRIBUTION_ROLES = (SentenceRole.BYLINE, SentenceRole.CREDIT, SentenceRole.CAPTION)
-# A line break inside a hard-wrapped paragraph, with the spaces around it.
-_WRAP = re.compile(rf"\s*[{LINE_BREAKS}]\s*")
 _CLOSED = tuple(".!?\"'")
 # A story sentence's end (a headline ends bare, or at most with "?" or a quote).
 _STORY_END = re.compile(r"[.!][\"')\]]*$")
@@ -96,7 +94,7 @@ def _label_lines(text: str, title: str | None) -> list[_Draft]:
 
 def _normalized(text: str, span: Span) -> str:
     """Return the normalised, stripped text of a span, with line breaks as single spaces."""
-    return _WRAP.sub(" ", normalize(text[span.start : span.end]).text.strip())
+    return normalize_flat(text[span.start : span.end])
 
 
 def _line_roles(line: str, sentences: list[str]) -> list[SentenceRole]:
