@@ -49,8 +49,14 @@ def main() -> None:
         print(f"== {group}", flush=True)
         sections.extend(module.run(args.data, quick=args.quick))
     elapsed = time.perf_counter() - started
+    piles = "".join(
+        f"{name}={os.environ[name]} "
+        for name in ("WIRETRACE_PILES", "WIRETRACE_QUICK_PILES")
+        if os.environ.get(name)
+    )
     command = (
-        "python bench/quality.py"
+        piles
+        + "python bench/quality.py"
         + "".join(f" --only {g}" for g in (args.only or []))
         + (" --quick" if args.quick else "")
     )

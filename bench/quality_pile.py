@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import math
+import os
 import random
 import re
 import sys
@@ -879,15 +880,36 @@ def _chatgpt_markdown(
 # -- entry point -----------------------------------------------------------------------
 
 
+PILES = {
+    "helsinki": helsinki_section,
+    "fnc1": fnc1_section,
+    "bbc": bbc_section,
+    "reuters": reuters_section,
+    "chatgpt": chatgpt_section,
+}
+
+
 def run(data: Path, quick: bool = False) -> list[Section]:
-    """Return one section per pile; absent data gives a section that says it was skipped."""
+    """Return one section per pile; absent data gives a section that says it was skipped.
+
+    ``WIRETRACE_PILES`` (comma-separated names of PILES) limits the run to some piles, and
+    ``WIRETRACE_QUICK_PILES`` runs the named ones on their subsample; each section says so.
+    """
     loaders = _loaders(data)
     if loaders is None:
         return [Section("Piles", f"Skipped: no `loaders.py` in `{data}`.", {})]
+    chosen = [p for p in os.environ.get("WIRETRACE_PILES", ",".join(PILES)).split(",") if p]
+    quick_piles = set(os.environ.get("WIRETRACE_QUICK_PILES", "").split(","))
     sections = []
-    for measure in (helsinki_section, fnc1_section, bbc_section, reuters_section, chatgpt_section):
+    for name in chosen:
         started = time.perf_counter()
-        section = measure(loaders, quick)
+        subsample = quick or name in quick_piles
+        section = PILES[name](loaders, subsample)
+        if subsample:
+            section.markdown = (
+                f"**Run on the quick subsample** (`WIRETRACE_QUICK_PILES={name}`): "
+                "figures are for that subset only.\n\n" + section.markdown
+            )
         _say(f"{section.title}: {time.perf_counter() - started:.0f} s")
         sections.append(section)
     return sections
