@@ -208,7 +208,7 @@ def test_analyze_into_postgresql_then_read_back(pile: Path, tmp_path: Path, post
 @pytest.mark.xdist_group("model")
 def test_demo_writes_the_report(tmp_path: Path) -> None:
     page = tmp_path / "demo.html"
-    result = run("demo", "--html", str(page), cwd=tmp_path, env_extra={"WIRETRACE_EMBED__MODEL": "minilm"})
+    result = run("demo", "--html", str(page), cwd=tmp_path, env_extra={"WIRETRACE_EMBED__MODEL": "minilm-int8"})
     assert result.returncode == 0, result.stderr
     assert "9 story families" in result.stdout
     html = page.read_text(encoding="utf-8")
