@@ -172,12 +172,20 @@ def test_unknown_family_is_a_clear_error(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
 
 
-def test_check_reports_source_family_and_changes_without_storing(pile: Path, tmp_path: Path) -> None:
+def test_check_reports_source_family_and_changes_without_storing(
+    pile: Path, tmp_path: Path
+) -> None:
     db = f"sqlite:///{tmp_path / 'news.sqlite'}"
-    assert run("analyze", str(pile / "wire.txt"), str(pile / "tram.txt"), "--db", db, cwd=tmp_path).returncode == 0
+    assert (
+        run(
+            "analyze", str(pile / "wire.txt"), str(pile / "tram.txt"), "--db", db, cwd=tmp_path
+        ).returncode
+        == 0
+    )
     drifted = tmp_path / "drifted.txt"
     drifted.write_text(
-        "Port Alder fire\n\n" + WIRE.replace("About 140 firefighters", "About 410 firefighters"), encoding="utf-8"
+        "Port Alder fire\n\n" + WIRE.replace("About 140 firefighters", "About 410 firefighters"),
+        encoding="utf-8",
     )
     result = run("check", str(drifted), "--db", db, "--json", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
@@ -188,12 +196,16 @@ def test_check_reports_source_family_and_changes_without_storing(pile: Path, tmp
     assert {"kind": "number", "source_text": "140", "derivative_text": "410"}.items() <= next(
         c for c in changes if c["kind"] == "number"
     ).items()
-    listed = json.loads(run("analyze", str(pile / "wire.txt"), "--db", db, "--json", cwd=tmp_path).stdout)
+    listed = json.loads(
+        run("analyze", str(pile / "wire.txt"), "--db", db, "--json", cwd=tmp_path).stdout
+    )
     assert "drifted" not in {a["id"] for a in listed["articles"]}
 
 
 @pytest.mark.postgres
-def test_analyze_into_postgresql_then_read_back(pile: Path, tmp_path: Path, postgres_url: str) -> None:
+def test_analyze_into_postgresql_then_read_back(
+    pile: Path, tmp_path: Path, postgres_url: str
+) -> None:
     first = run("analyze", str(pile), "--db", postgres_url, "--json", cwd=tmp_path)
     assert first.returncode == 0, first.stderr
     listed = run("families", "--db", postgres_url, "--json", cwd=tmp_path)
@@ -208,7 +220,13 @@ def test_analyze_into_postgresql_then_read_back(pile: Path, tmp_path: Path, post
 @pytest.mark.xdist_group("model")
 def test_demo_writes_the_report(tmp_path: Path) -> None:
     page = tmp_path / "demo.html"
-    result = run("demo", "--html", str(page), cwd=tmp_path, env_extra={"WIRETRACE_EMBED__MODEL": "minilm-int8"})
+    result = run(
+        "demo",
+        "--html",
+        str(page),
+        cwd=tmp_path,
+        env_extra={"WIRETRACE_EMBED__MODEL": "minilm-int8"},
+    )
     assert result.returncode == 0, result.stderr
     assert "9 story families" in result.stdout
     html = page.read_text(encoding="utf-8")

@@ -98,7 +98,12 @@ def _changes(data: dict[str, object]) -> list[dict[str, str]]:
 
 def test_seed_relations(seed_comparisons: dict[str, dict[str, object]]) -> None:
     relations = {k: v["relation"] for k, v in seed_comparisons.items()}
-    assert relations == {"001": "condensed", "002": "paraphrase", "003": "excerpt", "004": "paraphrase"}
+    assert relations == {
+        "001": "condensed",
+        "002": "paraphrase",
+        "003": "excerpt",
+        "004": "paraphrase",
+    }
 
 
 def test_seed_added_material_is_labelled(seed_comparisons: dict[str, dict[str, object]]) -> None:
@@ -117,7 +122,8 @@ def test_the_llm_rewrite_drift_is_reported(seed_comparisons: dict[str, dict[str,
     ), "the follow-up strike that killed survivors is hedged"
     assert any(c["kind"] == "quote" and "kill everybody" in c["source_text"] for c in changes)
     assert any(
-        c["kind"] == "attribution" and "Washington Post and CNN" in c["source_text"] for c in changes
+        c["kind"] == "attribution" and "Washington Post and CNN" in c["source_text"]
+        for c in changes
     )
     closing = seed_comparisons["004"]["added"][-1]  # type: ignore[index]
     assert closing["kind"] == "editorial" and closing["text"].startswith("This series of events")

@@ -34,15 +34,26 @@ def _reported(planted: dict[str, str], comparison: Comparison) -> list[int]:
     source_text, derivative_text = planted["source_text"], planted["derivative_text"]
     alignment = comparison.alignment
     if kind == "added_editorial":
-        hit = any(a.kind.value == "editorial" and _overlaps(derivative_text, a.text) for a in alignment.added)
+        hit = any(
+            a.kind.value == "editorial" and _overlaps(derivative_text, a.text)
+            for a in alignment.added
+        )
         return [-1] if hit else []
     matches = [
         i
         for i, change in enumerate(comparison.changes)
-        if (change.kind.value == kind or (kind == "omitted_caveat" and change.kind.value in ("hedge", "attribution")))
-        and (_overlaps(source_text, change.source_text) or _overlaps(derivative_text, change.derivative_text))
+        if (
+            change.kind.value == kind
+            or (kind == "omitted_caveat" and change.kind.value in ("hedge", "attribution"))
+        )
+        and (
+            _overlaps(source_text, change.source_text)
+            or _overlaps(derivative_text, change.derivative_text)
+        )
     ]
-    if kind == "omitted_caveat" and any(o.caveat and _overlaps(source_text, o.text) for o in alignment.omitted):
+    if kind == "omitted_caveat" and any(
+        o.caveat and _overlaps(source_text, o.text) for o in alignment.omitted
+    ):
         matches.append(-1)
     return matches
 
@@ -59,20 +70,33 @@ def planted_results(sample_dir: Path) -> list[tuple[str, dict[str, str], list[in
             if not edge.get("planted_changes"):
                 continue
             comparison = compare(
-                prepare(articles[edge["source"]]), prepare(articles[edge["derivative"]]),
-                encoder, settings, source=edge["source"],
+                prepare(articles[edge["source"]]),
+                prepare(articles[edge["derivative"]]),
+                encoder,
+                settings,
+                source=edge["source"],
             )
             for planted in edge["planted_changes"]:
-                results.append((edge["derivative"], planted, _reported(planted, comparison), comparison))
+                results.append(
+                    (edge["derivative"], planted, _reported(planted, comparison), comparison)
+                )
     return results
 
 
-def test_every_planted_change_is_reported(planted_results: list[tuple[str, dict[str, str], list[int], Comparison]]) -> None:
-    missed = [(d, p["kind"], p["source_text"], p["derivative_text"]) for d, p, hits, _ in planted_results if not hits]
+def test_every_planted_change_is_reported(
+    planted_results: list[tuple[str, dict[str, str], list[int], Comparison]],
+) -> None:
+    missed = [
+        (d, p["kind"], p["source_text"], p["derivative_text"])
+        for d, p, hits, _ in planted_results
+        if not hits
+    ]
     assert missed == []
 
 
-def test_false_flags_stay_low(planted_results: list[tuple[str, dict[str, str], list[int], Comparison]]) -> None:
+def test_false_flags_stay_low(
+    planted_results: list[tuple[str, dict[str, str], list[int], Comparison]],
+) -> None:
     used: dict[str, set[int]] = {}
     comparisons: dict[str, Comparison] = {}
     for derivative, _, hits, comparison in planted_results:

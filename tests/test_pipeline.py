@@ -23,7 +23,11 @@ def articles(sample_dir: Path, *ids: str) -> list[Article]:
     from wiretrace.ingest import read_inputs
 
     wanted = set(ids)
-    found = [a for a in read_inputs([sample_dir / "articles"]) if isinstance(a, Article) and a.id in wanted]
+    found = [
+        a
+        for a in read_inputs([sample_dir / "articles"])
+        if isinstance(a, Article) and a.id in wanted
+    ]
     assert len(found) == len(wanted)
     return found
 
@@ -77,7 +81,9 @@ def test_one_or_two_processes_give_the_same_families(sample_dir: Path, tmp_path:
         folder = tmp_path / f"p{processes}"
         folder.mkdir()
         service = service_for(folder)
-        service.settings = replace(service.settings, run=RunSettings(processes=processes, parallel_min_pairs=1))
+        service.settings = replace(
+            service.settings, run=RunSettings(processes=processes, parallel_min_pairs=1)
+        )
         service.ingest([sample_dir / "articles"])
         report = service.analyze()
         assert report.verified > 20

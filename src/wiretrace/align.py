@@ -124,9 +124,55 @@ def text_anchors(norm: str) -> frozenset[str]:
 
 
 _FUNCTION_WORDS = frozenset(
-    "a an the of to in on at by for with from and or but as that this these those is are was "
-    "were be been has have had it its he she they we his her their said says will would not "
-    "who which than there".split()
+    [
+        "a",
+        "an",
+        "the",
+        "of",
+        "to",
+        "in",
+        "on",
+        "at",
+        "by",
+        "for",
+        "with",
+        "from",
+        "and",
+        "or",
+        "but",
+        "as",
+        "that",
+        "this",
+        "these",
+        "those",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "has",
+        "have",
+        "had",
+        "it",
+        "its",
+        "he",
+        "she",
+        "they",
+        "we",
+        "his",
+        "her",
+        "their",
+        "said",
+        "says",
+        "will",
+        "would",
+        "not",
+        "who",
+        "which",
+        "than",
+        "there",
+    ]
 )
 
 

@@ -1,12 +1,12 @@
 """The one exception tree of wiretrace.
 
-    WiretraceError
-    ├── InputError        bad input: a file, line or record that cannot be read (carries where)
-    ├── ConfigError       a setting with a bad value
-    ├── StoreError        the database refused or holds something unexpected
-    │   └── SchemaError   the stored schema version is newer than this code
-    ├── NotFoundError     an id that is not in the store
-    └── DependencyError   an optional extra is not installed ("install wiretrace[web]")
+WiretraceError
+├── InputError        bad input: a file, line or record that cannot be read (carries where)
+├── ConfigError       a setting with a bad value
+├── StoreError        the database refused or holds something unexpected
+│   └── SchemaError   the stored schema version is newer than this code
+├── NotFoundError     an id that is not in the store
+└── DependencyError   an optional extra is not installed ("install wiretrace[web]")
 """
 
 from __future__ import annotations
