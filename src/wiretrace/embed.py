@@ -33,7 +33,7 @@ import numpy.typing as npt
 import xxhash
 
 from wiretrace.config import EmbedSettings
-from wiretrace.errors import DependencyError, WiretraceError
+from wiretrace.errors import DependencyError, ModelBuildError
 
 Matrix = npt.NDArray[np.float32]
 
@@ -292,10 +292,6 @@ _INT8_PROBES = (
 )
 _PROBE_MIN_COSINE = 0.98
 _log = logging.getLogger(__name__)
-
-
-class ModelBuildError(WiretraceError):
-    """A model built on first use did not match the model it was built from."""
 
 
 def _weights_digest(model_path: Path) -> str:

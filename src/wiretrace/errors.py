@@ -6,7 +6,8 @@ WiretraceError
 ├── StoreError        the database refused or holds something unexpected
 │   └── SchemaError   the stored schema version is newer than this code
 ├── NotFoundError     an id that is not in the store
-└── DependencyError   an optional extra is not installed ("install wiretrace[web]")
+├── DependencyError   an optional extra is not installed ("install wiretrace[web]")
+└── ModelBuildError   a model built on first use (int8 MiniLM) does not match its source
 """
 
 from __future__ import annotations
@@ -47,3 +48,7 @@ class NotFoundError(WiretraceError):
 
 class DependencyError(WiretraceError):
     """An optional dependency is missing; the message names the extra to install."""
+
+
+class ModelBuildError(WiretraceError):
+    """A model built on first use did not match the model it was built from."""
