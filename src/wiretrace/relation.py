@@ -72,6 +72,10 @@ class VerdictThresholds:
     same_event_coverage: float = 0.25
     same_event_strong_anchors: float = 0.60  # ... or most of the facts shared, however worded
     same_event_max_days: float = 14.0  # reports of one event appear within days of each other
+    # ... and the facts of one event, not only its beat: figures (not years) or a quotation both
+    # carry. Two stories about one athlete or minister share names; reports of one event share
+    # its numbers or its quotes.
+    same_event_min_numbers: int = 2
     # Two reports that each carry quotations the other lacks, this many in all, did their own
     # reporting: a rewrite keeps or drops its source's quotes; it does not bring new ones, and
     # an update or a condensed copy has quotes of its own on one side only.
@@ -123,6 +127,8 @@ class AlignmentProfile:
     anchor_overlap: float  # shared names/numbers over the smaller side's
     update_step: int  # derivative's update marker minus the source's
     shared_anchors: int = 0  # names/numbers both bodies contain
+    shared_figures: int = 0  # numbers both bodies contain, years left out
+    shared_quotes: int = 0  # derivative quotations (4+ words) the source also contains
     days_apart: float | None = None  # publication gap when both times are known
     own_quotes: int = 0  # derivative quotations (4+ words) that the source does not contain
     source_own_quotes: int = 0  # source quotations the derivative does not contain
@@ -160,6 +166,30 @@ def _anchor_overlap(source: Document, derivative: Document) -> tuple[float, int]
     shared = len(source_anchors & derivative_anchors)
     smaller = min(len(source_anchors), len(derivative_anchors))
     return (shared / smaller if smaller else 0.0), shared
+
+
+_YEAR = re.compile(r"(?:19|20)\d\d")
+
+
+def _shared_figures(source: Document, derivative: Document) -> int:
+    shared = text_anchors(source.body_text) & text_anchors(derivative.body_text)
+    return sum(1 for a in shared if a[:1].isdigit() and not _YEAR.fullmatch(a))
+
+
+def _quotations(document: Document) -> list[list[str]]:
+    return [
+        words
+        for quotation in _QUOTATION.findall(document.body_text)
+        if len(words := _QUOTE_WORDS.findall(quotation.lower())) >= 4
+    ]
+
+
+def _shared_quotes(source: Document, derivative: Document) -> int:
+    """Count the derivative's quotations of 4+ words whose opening words the source has."""
+    source_words = " " + " ".join(_QUOTE_WORDS.findall(source.body_text.lower())) + " "
+    return sum(
+        1 for words in _quotations(derivative) if " " + " ".join(words[:6]) + " " in source_words
+    )
 
 
 def _days_apart(source: Document, derivative: Document) -> float | None:
@@ -208,6 +238,8 @@ def profile_alignment(
         order_agreement=_order_agreement(alignment.pairs),
         anchor_overlap=overlap,
         shared_anchors=shared,
+        shared_figures=_shared_figures(source, derivative),
+        shared_quotes=_shared_quotes(source, derivative),
         days_apart=_days_apart(source, derivative),
         update_step=(derivative.update_marker or 0) - (source.update_marker or 0),
         own_quotes=_own_quotes(source, derivative),
@@ -375,6 +407,10 @@ def _no_derivation(
             or profile.anchor_overlap >= thresholds.same_event_strong_anchors
         )
         and (profile.days_apart is None or profile.days_apart <= thresholds.same_event_max_days)
+        and (
+            profile.shared_figures >= thresholds.same_event_min_numbers
+            or profile.shared_quotes >= 1
+        )
     )
     if same_event:
         return Relation.INDEPENDENT, confidence
