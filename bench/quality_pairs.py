@@ -713,14 +713,18 @@ SECTIONS: tuple[Callable[[ModuleType, Encoder, bool], Section], ...] = (
 )
 
 
+def _stored_encoder() -> StoredEncoder:
+    """The product's default encoder, its vectors kept on disk per encoder name."""
+    inner = get_encoder(EmbedSettings())
+    return StoredEncoder(inner, CACHE / f"quality-pairs-{inner.name}.npz")
+
+
 def run(data: Path, quick: bool = False) -> list[Section]:
     """Return the pair-level quality sections measured on the data under ``data``."""
     loaders = _loaders(data)
     if loaders is None:
         return [Section("Sentence and article pairs", f"Skipped: no loaders.py under `{data}`.")]
-    encoder = StoredEncoder(
-        get_encoder(EmbedSettings()), CACHE / "quality-pairs-all-MiniLM-L6-v2.npz"
-    )
+    encoder = _stored_encoder()
     sections: list[Section] = []
     for measure in SECTIONS:
         started = time.perf_counter()
@@ -746,9 +750,7 @@ def main() -> None:
     loaders = _loaders(data)
     if loaders is None:
         raise SystemExit(f"no loaders.py under {data}")
-    encoder = StoredEncoder(
-        get_encoder(EmbedSettings()), CACHE / "quality-pairs-all-MiniLM-L6-v2.npz"
-    )
+    encoder = _stored_encoder()
     fitted = fit_models(loaders, encoder)
     encoder.save()
     print(f"SIMILARITY_WEIGHTS = {fitted.similarity_weights}")
