@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
@@ -106,12 +107,14 @@ _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _NAME = re.compile(r"\b[A-Z][\w'-]*")
 
 
+@lru_cache(maxsize=1 << 16)  # pure; one sentence recurs in every pair its article is in
 def comparison_key(norm: str) -> str:
     """Return the form two sentences are compared in: straight quotes, plain dashes, lower case."""
     text = _ACRONYM.sub(lambda m: m.group().replace(".", ""), norm.translate(_QUOTES))
     return " ".join(_DASHES.sub(" - ", text).lower().split())
 
 
+@lru_cache(maxsize=1 << 16)  # pure; one sentence recurs in every pair its article is in
 def text_anchors(norm: str) -> frozenset[str]:
     """Return the names and numbers of a text (lower-cased), the facts a copy tends to keep.
 
@@ -176,6 +179,7 @@ _FUNCTION_WORDS = frozenset(
 )
 
 
+@lru_cache(maxsize=1 << 16)  # pure; one sentence recurs in every pair its article is in
 def _phrases(key: str, size: int) -> frozenset[str]:
     """Runs of ``size`` words of a comparison key, skipping runs of function words only."""
     words = _WORD.findall(key)
@@ -186,6 +190,7 @@ def _phrases(key: str, size: int) -> frozenset[str]:
     )
 
 
+@lru_cache(maxsize=1 << 16)  # pure; one sentence recurs in every pair its article is in
 def _bigrams(key: str) -> frozenset[str]:
     words = _WORD.findall(key)
     if len(words) < 2:
@@ -256,6 +261,27 @@ def _containment(short: frozenset[str], long: frozenset[str], tuning: AlignTunin
     return damping * length_gap * len(short & long) / len(short)
 
 
+def _overlaps(
+    left: Sequence[frozenset[str]], right: Sequence[frozenset[str]]
+) -> tuple[Grid, Grid, Grid]:
+    """Return |l & r| for every pair as a grid, and the sizes of each side (as a column / row)."""
+    vocabulary: dict[str, int] = {}
+    for items in (*left, *right):
+        for item in items:
+            vocabulary.setdefault(item, len(vocabulary))
+    width = max(1, len(vocabulary))
+
+    def incidence(sets: Sequence[frozenset[str]]) -> Grid:
+        grid = np.zeros((len(sets), width), dtype=np.float64)
+        for row, items in enumerate(sets):
+            grid[row, [vocabulary[i] for i in items]] = 1.0
+        return grid
+
+    left_grid, right_grid = incidence(left), incidence(right)
+    shared = left_grid @ right_grid.T
+    return shared, left_grid.sum(axis=1)[:, None], right_grid.sum(axis=1)[None, :]
+
+
 def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
     union = len(a | b)
     return len(a & b) / union if union else 0.0
@@ -278,7 +304,7 @@ class _Scorer:
         self.tuning = tuning
         self.ratio = self._ratio_matrix()
         rescaled = np.clip((self.ratio - tuning.ratio_floor) / (1.0 - tuning.ratio_floor), 0, 1)
-        self.lexical = np.maximum(rescaled, self._pairwise(self._bigram_containment))
+        self.lexical = np.maximum(rescaled, self._bigram_containment_grid())
         self.settled_rows, self.settled_cols = self._settled()
         self.derivative_vectors, self.source_vectors = self._embed(encoder)
         self.combined = self._combine()
@@ -290,17 +316,20 @@ class _Scorer:
         scores = process.cdist(self.derivative.keys, self.source.keys, scorer=fuzz.ratio)
         return np.asarray(scores, dtype=np.float64) / 100.0
 
-    def _pairwise(self, measure: Callable[[int, int], float]) -> Grid:
-        grid = np.zeros((len(self.derivative.keys), len(self.source.keys)), dtype=np.float64)
-        for row, col in itertools.product(range(grid.shape[0]), range(grid.shape[1])):
-            grid[row, col] = measure(row, col)
-        return grid
+    def _bigram_containment_grid(self) -> Grid:
+        """``_containment`` of every derivative sentence against every source sentence."""
+        shared, left, right = _overlaps(self.derivative.bigrams, self.source.bigrams)
+        short, long = np.minimum(left, right), np.maximum(left, right)
+        safe_short, safe_long = np.maximum(short, 1.0), np.maximum(long, 1.0)
+        damping = np.minimum(1.0, short / self.tuning.containment_full_bigrams)
+        length_gap = 0.75 + 0.25 * short / safe_long
+        return np.where(short > 0, damping * length_gap * shared / safe_short, 0.0)
 
-    def _bigram_containment(self, row: int, col: int) -> float:
-        return _containment(self.derivative.bigrams[row], self.source.bigrams[col], self.tuning)
-
-    def _anchor_overlap(self, row: int, col: int) -> float:
-        return _jaccard(self.derivative.anchors[row], self.source.anchors[col])
+    def _anchor_grid(self) -> Grid:
+        """``_jaccard`` of the names and numbers of every sentence pair."""
+        shared, left, right = _overlaps(self.derivative.anchors, self.source.anchors)
+        union = left + right - shared
+        return np.where(union > 0, shared / np.maximum(union, 1.0), 0.0)
 
     def _settled(self) -> tuple[frozenset[int], frozenset[int]]:
         """Rows and columns joined by a mutual best, near-exact character match."""
@@ -368,7 +397,7 @@ class _Scorer:
         derivative = np.stack([self.derivative_vectors[r] for r in rows]).astype(np.float64)
         source = np.stack([self.source_vectors[c] for c in cols]).astype(np.float64)
         block = np.ix_(rows, cols)
-        anchors = self._pairwise(self._anchor_overlap)[block]
+        anchors = self._anchor_grid()[block]
         combined[block] = np.maximum(
             combined[block], self._blend(self.lexical[block], derivative @ source.T, anchors)
         )

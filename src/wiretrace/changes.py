@@ -155,11 +155,18 @@ def classify_added(sentence: Sentence, derivative: Document, source: Document) -
     if sentence.role in _BYLINE_ROLES:
         return AddedKind.BYLINE
     text = sentence.text.strip()
-    if _BOILERPLATE.search(text):
+    furniture, framing = _wording(text)
+    if furniture:
         return AddedKind.BOILERPLATE
-    if _EDITORIAL.search(text) and not _new_facts(text, source):
+    if framing and not _new_facts(text, source):
         return AddedKind.EDITORIAL
     return AddedKind.NEW_INFORMATION
+
+
+@lru_cache(maxsize=1 << 16)  # a sentence is classified again in every pair of its article
+def _wording(text: str) -> tuple[bool, bool]:
+    """Return (reads as site furniture, reads as framing or opinion) for a sentence."""
+    return _BOILERPLATE.search(text) is not None, _EDITORIAL.search(text) is not None
 
 
 def _new_facts(text: str, source: Document) -> bool:
