@@ -195,6 +195,24 @@ def features(
     )
 
 
+def candidate_from(
+    a: str, b: str, evidence: Iterable[tuple[str, float] | None], boilerplate: float
+) -> Candidate | None:
+    """Return the candidate (a, b) from the evidence that holds, or None when none does.
+
+    The score is the strongest evidence; a discount for shared boilerplate is named in
+    the reasons.
+    """
+    found = [e for e in evidence if e is not None]
+    if not found:
+        return None
+    reasons = tuple(reason for reason, _ in found)
+    if boilerplate > 0.0:
+        reasons += (f"common-lines:{boilerplate:.2f}",)
+    score = round(max(0.0, min(1.0, max(s for _, s in found))), 4)
+    return Candidate(a, b, reasons, score)
+
+
 @dataclass(frozen=True, slots=True)
 class _Stats:
     """Corpus counts seen by one comparison: the query itself counts when not yet added."""
@@ -348,15 +366,8 @@ class CandidateIndex:
             self._anchor_evidence(f, g, pair, stats),
             self._semantic_evidence(f, g, pair, stats, cosine),
         ]
-        found = [e for e in evidence if e is not None]
-        if not found:
-            return None
-        reasons = tuple(reason for reason, _ in found)
-        if pair.boilerplate > 0.0:
-            reasons += (f"common-lines:{pair.boilerplate:.2f}",)
-        score = round(max(0.0, min(1.0, max(s for _, s in found))), 4)
         a, b = sorted((f.article_id, other))
-        return Candidate(a, b, reasons, score)
+        return candidate_from(a, b, evidence, pair.boilerplate)
 
     def _near_evidence(
         self, f: CandidateFeatures, g: CandidateFeatures, pair: _PairLines

@@ -28,6 +28,7 @@ from wiretrace.candidates import (
     _content_anchors,
     _PairLines,
     _within,
+    candidate_from,
 )
 from wiretrace.candidates.anchors import anchor_weight
 from wiretrace.candidates.containment import (
@@ -122,24 +123,14 @@ def score_pair(
     if not _gathered(f, g, counts, settings, cosine):
         return None
     pair = _PairLines.of(f, g, counts.line)
-    found = [
-        e
-        for e in (
-            _near_evidence(f, g, pair, settings),
-            _excerpt_evidence(f, g, pair, settings),
-            pair.sentence_evidence(),
-            _anchor_evidence(f, g, pair, counts, settings),
-            _semantic_evidence(f, g, pair, counts, settings, semantic, cosine),
-        )
-        if e is not None
-    ]
-    if not found:
-        return None
-    reasons = tuple(reason for reason, _ in found)
-    if pair.boilerplate > 0.0:
-        reasons += (f"common-lines:{pair.boilerplate:.2f}",)
-    score = round(max(0.0, min(1.0, max(s for _, s in found))), 4)
-    return Candidate(f.article_id, g.article_id, reasons, score)
+    evidence = (
+        _near_evidence(f, g, pair, settings),
+        _excerpt_evidence(f, g, pair, settings),
+        pair.sentence_evidence(),
+        _anchor_evidence(f, g, pair, counts, settings),
+        _semantic_evidence(f, g, pair, counts, settings, semantic, cosine),
+    )
+    return candidate_from(f.article_id, g.article_id, evidence, pair.boilerplate)
 
 
 def _weight(anchor: str, counts: CorpusCounts, settings: CandidateSettings) -> float:
