@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
+from pathlib import Path
+from unittest import mock
 
 import numpy as np
 import pytest
@@ -21,6 +24,7 @@ from wiretrace.models import (
     SentenceRole,
     Span,
 )
+from wiretrace.text import prepare
 
 SETTINGS = AlignSettings()
 
@@ -297,3 +301,48 @@ def test_alignment_partitions_each_side(docs: tuple[Document, Document]) -> None
     assert 0.0 <= alignment.coverage_derivative <= 1.0
     assert all(0.0 <= p.score <= 1.0 for p in alignment.pairs)
     assert run(source, derivative) == alignment
+
+
+def _scored_only(source: Document, derivative: Document) -> Alignment:
+    """The alignment with every sentence pair scored (no exact-key shortcut)."""
+    with mock.patch("wiretrace.align._exact_units", lambda *_: []):
+        return run(source, derivative)
+
+
+@settings(max_examples=80, deadline=None)
+@given(document_pairs())
+def test_exact_sentences_pair_as_scoring_would_pair_them(
+    docs: tuple[Document, Document],
+) -> None:
+    source, derivative = docs
+    assert run(source, derivative) == _scored_only(source, derivative)
+
+
+def test_sample_corpus_pairs_align_as_when_fully_scored(sample_dir: Path) -> None:
+    docs = [
+        prepare(Article(path.stem, path.read_text(encoding="utf-8")))
+        for path in sorted((sample_dir / "articles").glob("*.txt"))
+    ]
+    checked = 0
+    for source, derivative in itertools.permutations(docs, 2):
+        keys = {comparison_key(s.norm) for s in source.body}
+        if sum(comparison_key(s.norm) in keys for s in derivative.body) < 2:
+            continue
+        checked += 1
+        assert run(source, derivative) == _scored_only(source, derivative), (
+            source.id,
+            derivative.id,
+        )
+    assert checked >= 30
+
+
+def test_a_copy_calls_the_encoder_only_for_what_it_edited() -> None:
+    encoder = CountingEncoder()
+    source = make_document("wire", STORY)
+    edited = list(STORY)
+    edited[2] = "Mayor Ellen Park said emergency shelters had opened in three schools."
+    align(source, make_document("excerpt", STORY[:3]), encoder, SETTINGS)
+    assert encoder.encoded == 0
+    alignment = align(source, make_document("edited", edited), encoder, SETTINGS)
+    assert [p.kind for p in alignment.pairs].count(AlignKind.IDENTICAL) == 4
+    assert encoder.encoded <= 2  # the edited sentence and its source, at most

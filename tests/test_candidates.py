@@ -12,7 +12,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from wiretrace import fingerprint
-from wiretrace.candidates import CandidateFeatures, CandidateIndex, features, propose
+from wiretrace.candidates import (
+    CandidateFeatures,
+    CandidateIndex,
+    features,
+    propose,
+    shares_text,
+)
 from wiretrace.candidates.anchors import anchor_weight, extract_anchors
 from wiretrace.candidates.containment import containment_estimate, jaccard_estimate
 from wiretrace.candidates.lsh import LSHIndex, collision_probability, optimal_params
@@ -353,3 +359,15 @@ def test_features_word_count_and_empty_body() -> None:
     assert empty.word_count == 0
     assert propose([empty, replace(empty, article_id="empty-2")], SETTINGS) == []
     assert np.all(np.asarray(empty.signature) == 2**32 - 1)
+
+
+def test_shares_text_reads_the_generators_off_the_reasons() -> None:
+    def candidate(*reasons: str) -> Candidate:
+        return Candidate("a", "b", reasons, 0.5)
+
+    assert shares_text(candidate("lsh", "anchors:6.0"))
+    assert shares_text(candidate("containment:0.81"))
+    assert shares_text(candidate("sentences:3"))
+    assert shares_text(candidate("anchors:5.1", "common-lines:0.20"))
+    assert not shares_text(candidate("anchors:5.1", "semantic:0.71:anchors:2"))
+    assert not shares_text(candidate("semantic:0.93:window"))

@@ -29,6 +29,7 @@ from wiretrace.relation import (
     compare,
     comparison_from_dict,
     comparison_to_dict,
+    triage,
 )
 from wiretrace.text import prepare
 
@@ -283,3 +284,27 @@ def test_seed_excerpt_coverage_and_kept_text(
         if s.role in (SentenceRole.CAPTION, SentenceRole.CREDIT)
     }
     assert caption_and_credit <= {a.sentence for a in alignment.added}
+
+
+def test_triage_leaves_out_pairs_sharing_few_facts() -> None:
+    flood, bank = make_document("flood", ORIGINAL), make_document("bank", UNRELATED_STORY)
+    cheap = triage(flood, bank)
+    assert cheap is not None
+    assert cheap.relation is Relation.UNRELATED
+    assert cheap.alignment.pairs == ()
+    assert "judged unrelated without aligning" in cheap.evidence[0]
+    # the stored form reads back
+    assert comparison_from_dict(json.loads(json.dumps(comparison_to_dict(cheap, flood, bank))))
+
+
+def test_triage_keeps_reports_sharing_their_facts() -> None:
+    # an independent report of the event shares its names and numbers: it must be aligned
+    wire, local = make_document("wire", ORIGINAL), make_document("local", INDEPENDENT_REPORT)
+    assert triage(wire, local) is None
+    strict = dataclasses.replace(DEFAULT_THRESHOLDS, triage_anchors=1.0)
+    assert triage(wire, local, strict) is not None
+
+
+def test_triage_keeps_the_seed_rewrites(seed_documents: dict[str, Document]) -> None:
+    for rewrite in ("001", "002", "004"):
+        assert triage(seed_documents["000"], seed_documents[rewrite]) is None

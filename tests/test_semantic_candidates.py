@@ -129,6 +129,27 @@ def test_same_day_stands_in_for_a_shared_anchor() -> None:
     assert propose(apart, SETTINGS, gated) == []
 
 
+def test_a_shared_day_admits_only_near_vectors() -> None:
+    # one day's news is a window every pair of a pile shares: it stands in for a shared rare
+    # anchor only when the vectors are nearly the same
+    day = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    first = "the storm closed roads and schools across the valley while crews cleared fallen trees"
+    second = "crews cleared fallen branches after the storm shut valley roads and two schools"
+    loose = SemanticSettings(
+        mode="hashing", threshold=0.3, min_anchors=5, window_days=1, window_threshold=0.3
+    )
+    strict = SemanticSettings(
+        mode="hashing", threshold=0.3, min_anchors=5, window_days=1, window_threshold=0.95
+    )
+    pair = [_features("a", first, loose, day), _features("b", second, loose, day)]
+    found = propose(pair, SETTINGS, loose)
+    assert len(found) == 1
+    assert found[0].reasons[-1].endswith("window")
+    assert propose(pair, SETTINGS, strict) == []
+    with pytest.raises(ValueError, match="window_threshold"):
+        SemanticSettings(mode="hashing", window_threshold=0.0)
+
+
 def test_off_mode_stores_no_vectors_and_changes_the_scheme() -> None:
     plain = _features("a", FERRY_SOURCE, OFF)
     assert plain.vectors == ""

@@ -206,6 +206,21 @@ class _Side:
     keys: tuple[str, ...]
     bigrams: tuple[frozenset[str], ...]
     anchors: tuple[frozenset[str], ...]
+    positions: tuple[int, ...] = ()  # body positions of a part (see ``part``); () = all
+
+    def position(self, item: int) -> int:
+        """Return the body position of this side's ``item``-th sentence."""
+        return self.positions[item] if self.positions else item
+
+    def part(self, items: Sequence[int]) -> _Side:
+        """Return the side made of the sentences at ``items`` (ascending body positions)."""
+        return _Side(
+            sentences=tuple(self.sentences[i] for i in items),
+            keys=tuple(self.keys[i] for i in items),
+            bigrams=tuple(self.bigrams[i] for i in items),
+            anchors=tuple(self.anchors[i] for i in items),
+            positions=tuple(self.position(i) for i in items),
+        )
 
     @classmethod
     def of(cls, document: Document) -> _Side:
@@ -445,11 +460,11 @@ def _single_units(scorer: _Scorer, threshold: float) -> list[_Unit]:
     ]
 
 
-def _groups(best: Sequence[int], span: int) -> Iterable[tuple[int, ...]]:
-    """Sets of 2-3 positions among the best candidates lying close together, in text order."""
+def _groups(best: Sequence[int], span: int, side: _Side) -> Iterable[tuple[int, ...]]:
+    """Sets of 2-3 of the best candidates lying close together in ``side``, in text order."""
     for size in (2, 3):
         for group in itertools.combinations(sorted(best), size):
-            if group[-1] - group[0] <= span:
+            if side.position(group[-1]) - side.position(group[0]) <= span:
                 yield group
 
 
@@ -479,7 +494,8 @@ def _merge_units(scorer: _Scorer, threshold: float, transpose: bool) -> list[_Un
             ),
             key=lambda c: (-row[c], c),
         )
-        for group in _groups(order[: tuning.merge_candidates], tuning.merge_span):
+        members = scorer.derivative if transpose else scorer.source
+        for group in _groups(order[: tuning.merge_candidates], tuning.merge_span, members):
             derivative, source = (group, (anchor,)) if transpose else ((anchor,), group)
             score = scorer.group_score(derivative, source)
             best_member = max(float(row[c]) for c in group)
@@ -617,20 +633,71 @@ def align(
     """
     source_side = _Side.of(source)
     derivative_side = _Side.of(derivative)
-    scorer = _Scorer(source_side, derivative_side, encoder, tuning)
-    threshold = settings.pair_threshold
-    candidates = _single_units(scorer, threshold)
-    candidates += _merge_units(scorer, threshold, transpose=False)
-    candidates += _merge_units(scorer, threshold, transpose=True)
+    exact = _exact_units(source_side, derivative_side)
+    taken_rows = {unit.derivative[0] for unit in exact}
+    taken_cols = {unit.source[0] for unit in exact}
+    open_rows = [r for r in range(len(derivative_side.keys)) if r not in taken_rows]
+    open_cols = [c for c in range(len(source_side.keys)) if c not in taken_cols]
+    chosen = list(exact)
+    if open_rows and open_cols:
+        rest = _scored_units(
+            source_side.part(open_cols), derivative_side.part(open_rows), encoder, settings, tuning
+        )
+        chosen += [
+            _Unit(
+                tuple(open_rows[r] for r in unit.derivative),
+                tuple(open_cols[c] for c in unit.source),
+                unit.score,
+            )
+            for unit in rest
+        ]
     units = (
         (
             tuple(source_side.sentences[p].index for p in unit.source),
             tuple(derivative_side.sentences[p].index for p in unit.derivative),
             unit.score,
         )
-        for unit in _assign(candidates)
+        for unit in chosen
     )
     return _build_alignment(units, source, derivative, settings, tuning)
+
+
+def _scored_units(
+    source: _Side,
+    derivative: _Side,
+    encoder: Encoder,
+    settings: AlignSettings,
+    tuning: AlignTuning,
+) -> list[_Unit]:
+    """Units chosen by scoring every sentence pair (and 2-3 sentence groups) of two sides."""
+    scorer = _Scorer(source, derivative, encoder, tuning)
+    threshold = settings.pair_threshold
+    candidates = _single_units(scorer, threshold)
+    candidates += _merge_units(scorer, threshold, transpose=False)
+    candidates += _merge_units(scorer, threshold, transpose=True)
+    return _assign(candidates)
+
+
+def _exact_units(source: _Side, derivative: _Side) -> list[_Unit]:
+    """One-to-one units of sentences with equal comparison keys, found without scoring.
+
+    A key held by exactly one sentence on each side pairs them at score 1: scored, the pair
+    would be a settled mutual best at 1, which nothing outranks, and settled sentences join
+    no merge. Only the sentences left open go to the scorer, so a verbatim copy, a duplicate
+    or an excerpt never calls it (nor the encoder), and an edited copy scores only the
+    sentences it edited.
+    """
+    rows: dict[str, list[int]] = {}
+    cols: dict[str, list[int]] = {}
+    for row, key in enumerate(derivative.keys):
+        rows.setdefault(key, []).append(row)
+    for col, key in enumerate(source.keys):
+        cols.setdefault(key, []).append(col)
+    return [
+        _Unit((found[0],), (cols[key][0],), 1.0)
+        for key, found in rows.items()
+        if len(found) == 1 and len(cols.get(key, ())) == 1
+    ]
 
 
 def sentence_scores(

@@ -42,6 +42,9 @@ class CandidateSettings:
     semantic_threshold: float = 0.4  # use 0.8 with "static"
     semantic_top_k: int = 5
     semantic_window_days: int = 3
+    # a shared publication window stands in for a shared rare anchor only for vectors this
+    # near: in a pile of one day's news every pair is in the window
+    semantic_window_threshold: float = 0.9
     semantic_min_anchors: int = 1
 
     def __post_init__(self) -> None:

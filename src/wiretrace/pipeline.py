@@ -14,7 +14,7 @@ import json
 import logging
 import multiprocessing
 import sys
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +26,7 @@ from wiretrace.candidates import (
     features,
     features_scheme,
     propose,
+    shares_text,
 )
 from wiretrace.config import Settings
 from wiretrace.embed import Encoder, Matrix, get_encoder
@@ -42,7 +43,7 @@ from wiretrace.models import (
     Relation,
     SentenceRole,
 )
-from wiretrace.relation import compare, comparison_from_dict, comparison_to_dict
+from wiretrace.relation import compare, comparison_from_dict, comparison_to_dict, triage
 from wiretrace.store import Store
 from wiretrace.text import prepare
 
@@ -203,7 +204,7 @@ class Service:
 
         all_features, featured = self._features(articles, doc, progress)
         candidates = propose(all_features, self.settings.candidates)
-        comparisons, verified = self._verify(candidates, by_id, doc, progress)
+        comparisons, verified = self._verify(candidates, by_id, doc, docs, progress)
         infos = [_member_info(doc(a.id)) for a in articles]
         plans = plan_families(infos, comparisons)
         families = [self._family(plan, doc) for plan in plans]
@@ -242,21 +243,28 @@ class Service:
         candidates: Sequence[Candidate],
         by_id: dict[str, Article],
         doc: Callable[[str], Document],
+        prepared: Mapping[str, Document],
         progress: Progress,
     ) -> tuple[list[Comparison], int]:
         known = {(row[0], row[1], row[2], row[3]): row[4] for row in self.store.comparisons()}
         results: dict[int, Comparison] = {}
         todo: list[tuple[int, Article, Article]] = []
+        fresh: list[tuple[str, str, str, str, str]] = []
         for position, candidate in enumerate(candidates):
             a, b = by_id[candidate.a], by_id[candidate.b]
             stored = known.get((a.id, a.content_hash, b.id, b.content_hash))
             if stored is not None:
                 results[position] = comparison_from_dict(json.loads(stored))
-            else:
+                continue
+            cheap = None if shares_text(candidate) else triage(doc(a.id), doc(b.id))
+            if cheap is None:
                 todo.append((position, a, b))
-        fresh: list[tuple[str, str, str, str, str]] = []
+                continue
+            results[position] = cheap
+            payload = json.dumps(comparison_to_dict(cheap, doc(a.id), doc(b.id)))
+            fresh.append((a.id, a.content_hash, b.id, b.content_hash, payload))
         for done, (position, a, b, result, payload) in enumerate(
-            self._compare_all(todo, doc), start=1
+            self._compare_all(todo, doc, prepared), start=1
         ):
             results[position] = result
             fresh.append((a.id, a.content_hash, b.id, b.content_hash, payload))
@@ -267,14 +275,21 @@ class Service:
         return comparisons, len(fresh)
 
     def _compare_all(
-        self, todo: Sequence[tuple[int, Article, Article]], doc: Callable[[str], Document]
+        self,
+        todo: Sequence[tuple[int, Article, Article]],
+        doc: Callable[[str], Document],
+        prepared: Mapping[str, Document],
     ) -> Iterator[tuple[int, Article, Article, Comparison, str]]:
-        """Compare each pair, in worker processes when there are enough; yields in input order."""
+        """Compare each pair, in worker processes when there are enough; yields in input order.
+
+        ``prepared`` holds the documents this process has already prepared: forked workers
+        read them instead of preparing each article again for every pair it is in.
+        """
         run = self.settings.run
         # workers build their encoder from the settings: an injected encoder keeps work here
         from_settings = isinstance(self.encoder, LazyEncoder)
         if from_settings and run.processes > 1 and len(todo) >= run.parallel_min_pairs:
-            yield from _compare_in_workers(todo, self.settings)
+            yield from _compare_in_workers(todo, self.settings, prepared)
             return
         for position, a, b in todo:
             result, payload = _compare_pair(doc(a.id), doc(b.id), self.encoder, self.settings)
@@ -324,6 +339,8 @@ class Service:
         for candidate in index.query(probe):
             other_id = candidate.b if candidate.a == probe.article_id else candidate.a
             other = prepare(self.article(other_id))
+            if not shares_text(candidate) and triage(other, doc) is not None:
+                continue
             result = compare(other, doc, self.encoder, self.settings)
             if result.relation is Relation.UNRELATED:
                 continue
@@ -389,6 +406,8 @@ def _compare_pair(
 
 
 _WORKER: dict[str, Any] = {}
+# documents prepared by the parent, inherited by forked workers (read-only there)
+_INHERITED: dict[str, Document] = {}
 
 
 def _worker_start(settings: Settings) -> None:
@@ -396,21 +415,34 @@ def _worker_start(settings: Settings) -> None:
     _WORKER["encoder"] = LazyEncoder(settings)
 
 
+def _worker_doc(article: Article) -> Document:
+    known = _INHERITED.get(article.id)
+    if known is not None and known.article.content_hash == article.content_hash:
+        return known
+    return prepare(article)
+
+
 def _worker_compare(job: tuple[Article, Article]) -> tuple[Comparison, str]:
     a, b = job
-    return _compare_pair(prepare(a), prepare(b), _WORKER["encoder"], _WORKER["settings"])
+    return _compare_pair(_worker_doc(a), _worker_doc(b), _WORKER["encoder"], _WORKER["settings"])
 
 
 def _compare_in_workers(
-    todo: Sequence[tuple[int, Article, Article]], settings: Settings
+    todo: Sequence[tuple[int, Article, Article]],
+    settings: Settings,
+    prepared: Mapping[str, Document],
 ) -> Iterator[tuple[int, Article, Article, Comparison, str]]:
     """Compare pairs in ``settings.run.processes`` processes; results keep the input order.
 
-    Workers are forked while no sentence model is loaded in this process (cheap, and safe);
-    once torch is loaded they are spawned, since forking a threaded torch can hang.
+    Workers are forked while no sentence model is loaded in this process (cheap, and safe),
+    and then inherit ``prepared``; once torch is loaded they are spawned, since forking a
+    threaded torch can hang, and prepare what they compare themselves.
     """
     method = "spawn" if "torch" in sys.modules else "fork"
     context = multiprocessing.get_context(method)
+    _INHERITED.clear()
+    if method == "fork":
+        _INHERITED.update(prepared)
     jobs = [(a, b) for _, a, b in todo]
     chunk = max(1, min(64, len(jobs) // (settings.run.processes * 8)))
     with ProcessPoolExecutor(
@@ -423,6 +455,7 @@ def _compare_in_workers(
             todo, pool.map(_worker_compare, jobs, chunksize=chunk), strict=True
         ):
             yield position, a, b, result, payload
+    _INHERITED.clear()
 
 
 def _ordered(result: Comparison, da: Document, db: Document) -> tuple[Document, Document]:

@@ -45,6 +45,7 @@ __all__ = [
     "comparison_from_dict",
     "comparison_to_dict",
     "profile_alignment",
+    "triage",
 ]
 
 COMPARISON_SCHEMA = 1
@@ -82,6 +83,11 @@ class VerdictThresholds:
     independent_own_quotes: int = 4
     independent_max_kept_share: float = 0.30
     rewrite_anchors: float = 0.50  # a reordered rewrite keeps at least this share of the facts
+    # Triage before alignment: a pair proposed without shared text (no shingle, excerpt or
+    # sentence evidence) that shares less than this of the smaller side's names and numbers
+    # is unrelated, unaligned. Same event needs ``same_event_anchors``; every planted LLM
+    # paraphrase measured (bench/quality_candidates.py pile, the seeds) shares >= 0.5.
+    triage_anchors: float = 0.30
     # Copies: most aligned derivative text kept nearly as it was.
     copy_kept_share: float = 0.75
     copy_verbatim_share: float = 0.50
@@ -482,6 +488,35 @@ def _verdict(
     else:
         relation, confidence = _rewrite_relation(profile, thresholds)
     return relation, round(confidence, 4), evidence
+
+
+def triage(
+    a: Document, b: Document, thresholds: VerdictThresholds = DEFAULT_THRESHOLDS
+) -> Comparison | None:
+    """Return the unaligned verdict "unrelated" for a pair that shares too few facts, else None.
+
+    Only for pairs proposed without shared text (the caller knows why a pair was proposed):
+    a rewrite keeps its source's names and numbers, and reports of one event share them, so
+    a pair sharing less than ``triage_anchors`` of the smaller side's is not worth aligning
+    (alignment is what verification costs, and with a sentence model it means embedding both
+    articles). The comparison has an empty alignment and says why in its evidence.
+    """
+    overlap, shared = _anchor_overlap(a, b)
+    if overlap >= thresholds.triage_anchors:
+        return None
+    nothing = Alignment((), (), (), coverage_source=0.0, coverage_derivative=0.0)
+    return Comparison(
+        source=a.id,
+        derivative=b.id,
+        relation=Relation.UNRELATED,
+        confidence=round(_margin(overlap, thresholds.triage_anchors, 0.25), 4),
+        alignment=nothing,
+        evidence=(
+            f"triage: proposed without shared text, and {shared} shared names/numbers are "
+            f"{overlap:.0%} of the smaller side's (< {thresholds.triage_anchors:.0%}): "
+            "judged unrelated without aligning",
+        ),
+    )
 
 
 def compare(

@@ -61,6 +61,7 @@ __all__ = [
     "features",
     "features_scheme",
     "propose",
+    "shares_text",
 ]
 
 FEATURES_VERSION = 1  # layout of the stored JSON
@@ -193,6 +194,16 @@ def features(
         vectors="" if vectors is None else vectors.encode(),
         published_day=day_number(doc.article.published_at),
     )
+
+
+# reasons that say the two texts share wording (the rest: rare anchors, vectors)
+TEXT_REASONS = frozenset({"lsh", "containment", "sentences", "common-lines"})
+
+
+def shares_text(candidate: Candidate) -> bool:
+    """Return True when ``candidate`` was proposed on shared wording, not only on facts or
+    vectors (a reason names its generator before the first colon)."""
+    return any(reason.partition(":")[0] in TEXT_REASONS for reason in candidate.reasons)
 
 
 def candidate_from(
@@ -425,7 +436,9 @@ class CandidateIndex:
         )
         if rare >= self.semantic.min_anchors:
             return f"semantic:{cosine:.2f}:anchors:{rare}", cosine
-        if _within(f.published_day, g.published_day, self.semantic.window_days):
+        if cosine >= self.semantic.window_threshold and _within(
+            f.published_day, g.published_day, self.semantic.window_days
+        ):
             return f"semantic:{cosine:.2f}:window", cosine
         return None
 

@@ -69,7 +69,8 @@ class SemanticSettings:
     mode: str = "off"
     threshold: float = 0.75  # cosine of article or lead vectors to propose a pair
     top_k: int = 5  # nearest articles each article may propose
-    window_days: int = 3  # published this close counts as a gate when no anchor is shared
+    window_days: int = 3  # published this close counts as a gate when no anchor is shared ...
+    window_threshold: float = 0.9  # ... for vectors at least this near: a day's news is many
     min_anchors: int = 1  # rare anchors (weight > 0) the pair must share otherwise
 
     def __post_init__(self) -> None:
@@ -77,6 +78,10 @@ class SemanticSettings:
             raise ValueError(f"semantic mode must be one of {MODES}, got {self.mode!r}")
         if not 0.0 < self.threshold <= 1.0:
             raise ValueError(f"semantic threshold must be in (0, 1], got {self.threshold}")
+        if not 0.0 < self.window_threshold <= 1.0:
+            raise ValueError(
+                f"semantic window_threshold must be in (0, 1], got {self.window_threshold}"
+            )
         if self.top_k < 1:
             raise ValueError(f"semantic top_k must be >= 1, got {self.top_k}")
         if self.window_days < 0 or self.min_anchors < 0:
@@ -96,6 +101,7 @@ _FIELDS = {
     "semantic_threshold": "threshold",
     "semantic_top_k": "top_k",
     "semantic_window_days": "window_days",
+    "semantic_window_threshold": "window_threshold",
     "semantic_min_anchors": "min_anchors",
 }
 
@@ -104,8 +110,8 @@ def semantic_settings(settings: CandidateSettings) -> SemanticSettings:
     """Return the semantic settings held by ``settings`` (defaults for fields it lacks).
 
     Reads ``semantic``, ``semantic_threshold``, ``semantic_top_k``,
-    ``semantic_window_days`` and ``semantic_min_anchors``. Raises ValueError
-    on a bad value.
+    ``semantic_window_days``, ``semantic_window_threshold`` and ``semantic_min_anchors``.
+    Raises ValueError on a bad value.
     """
     values: dict[str, object] = {}
     for field_name, own in _FIELDS.items():
@@ -117,6 +123,7 @@ def semantic_settings(settings: CandidateSettings) -> SemanticSettings:
         threshold=float(str(values.get("threshold", defaults.threshold))),
         top_k=int(str(values.get("top_k", defaults.top_k))),
         window_days=int(str(values.get("window_days", defaults.window_days))),
+        window_threshold=float(str(values.get("window_threshold", defaults.window_threshold))),
         min_anchors=int(str(values.get("min_anchors", defaults.min_anchors))),
     )
 
