@@ -7,9 +7,10 @@ then runs each pipeline in its own subprocess (so peak RSS is per pipeline):
 
 * ``wiretrace``: the service end to end (ingest the JSONL into a temporary
   SQLite store, ``analyze()``, read the families), hashing embedder;
-* ``wiretrace-stages``: the same stages through their public APIs, timed one by
-  one (prepare+features and verify over ``--processes`` processes), plus the
-  latency of checking one new article against the index;
+* ``wiretrace-query``: the candidate index of the corpus (features on
+  ``--processes`` processes), then the latency of checking new articles against
+  it: the lexical path (prepare, features, index query) and the full check
+  (that, plus triage or ``compare`` of each candidate);
 * ``datasketch`` and ``rensa``: see ``peers.py``.
 
 Prints a table and ends with one ``summary:`` line.
@@ -18,7 +19,6 @@ Prints a table and ends with one ``summary:`` line.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import os
 import resource
@@ -182,13 +182,17 @@ def _service_stages(
     marks: dict[str, list[float]], started: float, ingested: float, analyzed: float, done: float
 ) -> dict[str, float]:
     fingerprinted = marks.get("fingerprint", [ingested, ingested])[1]
-    verify = marks.get("verify", [analyzed, analyzed])
+    proposed = marks.get("candidates", [fingerprinted, fingerprinted])[1]
+    verify = marks.get("verify", [proposed, proposed])
+    families = marks.get("families", [verify[1], verify[1]])[1]
     return {
         "ingest": ingested - started,
         "read+prepare+features": fingerprinted - ingested,
-        "propose (~)": verify[0] - fingerprinted,
-        "verify (~)": verify[1] - verify[0],
-        "families+store": analyzed - verify[1],
+        "propose": proposed - fingerprinted,
+        "triage (+ first verify batch)": verify[0] - proposed,
+        "verify": verify[1] - verify[0],
+        "plan + build families": families - verify[1],
+        "store families": analyzed - families,
         "read families": done - analyzed,
     }
 
@@ -203,9 +207,9 @@ def _family_pairs(families: Iterable[Any]) -> Iterator[Pair]:
                 yield min(group[0], other), max(group[0], other)
 
 
-# -- wiretrace: stage by stage --------------------------------------------------
+# -- wiretrace: checking new articles against an index --------------------------
 
-_DOCS: dict[str, Any] = {}  # filled before the verify pool forks, read by its workers
+_DOCS: dict[str, Any] = {}  # corpus documents by id, for verifying the probes' candidates
 
 
 def _article(record: dict[str, Any]) -> Any:
@@ -221,29 +225,6 @@ def _article(record: dict[str, Any]) -> Any:
     )
 
 
-def _prepare_features(lines: Sequence[str]) -> list[tuple[Any, Any]]:
-    from wiretrace.candidates import features
-    from wiretrace.config import load_settings
-    from wiretrace.text import prepare
-
-    settings = load_settings(env={}, overrides=WIRETRACE_OVERRIDES)
-    out = []
-    for line in lines:
-        doc = prepare(_article(json.loads(line)))
-        out.append((doc, features(doc, settings.candidates)))
-    return out
-
-
-def _verify(pairs: Sequence[Pair]) -> list[Any]:
-    from wiretrace.config import load_settings
-    from wiretrace.embed import get_encoder
-    from wiretrace.relation import compare
-
-    settings = load_settings(env={}, overrides=WIRETRACE_OVERRIDES)
-    encoder = get_encoder(settings.embed)
-    return [compare(_DOCS[a], _DOCS[b], encoder, settings) for a, b in pairs]
-
-
 def _line_batches(path: Path, size: int) -> Iterator[list[str]]:
     batch: list[str] = []
     with path.open(encoding="utf-8") as lines:
@@ -256,126 +237,96 @@ def _line_batches(path: Path, size: int) -> Iterator[list[str]]:
         yield batch
 
 
-def _chunks(items: Sequence[Pair], size: int) -> Iterator[Sequence[Pair]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
-def stages_worker(args: argparse.Namespace) -> dict[str, Any]:
-    """Time wiretrace's stages through their public APIs, then single-article checks."""
-    from wiretrace.candidates import propose
+def _features_of(lines: Sequence[str]) -> list[Any]:
+    from wiretrace.candidates import features
     from wiretrace.config import load_settings
-    from wiretrace.families import MemberInfo, plan_families
-
-    settings = load_settings(env={}, overrides=WIRETRACE_OVERRIDES)
-    times: dict[str, float] = {}
-    begun = time.perf_counter()
-    with Pool(args.processes) as pool:
-        prepared = [
-            item
-            for block in pool.imap(_prepare_features, _line_batches(Path(args.corpus), 250))
-            for item in block
-        ]
-    times["read+prepare+features"] = time.perf_counter() - begun
-    _DOCS.update((doc.id, doc) for doc, _ in prepared)
-    all_features = [f for _, f in prepared]
-    mark = time.perf_counter()
-    candidates = propose(all_features, settings.candidates)
-    times["propose"] = time.perf_counter() - mark
-    mark = time.perf_counter()
-    pairs = [(c.a, c.b) for c in candidates]
-    with Pool(args.processes) as pool:
-        comparisons = [
-            c for block in pool.imap(_verify, _chunks(pairs, VERIFY_CHUNK)) for c in block
-        ]
-    times["verify"] = time.perf_counter() - mark
-    mark = time.perf_counter()
-    infos = [MemberInfo(d.id, d.article.published_at, _body_hash(d)) for d, _ in prepared]
-    plans = plan_families(infos, comparisons)
-    times["families"] = time.perf_counter() - mark
-    seconds = time.perf_counter() - begun
-    groups = [p.members for p in plans if len(p.members) > 1]
-    labels = corpus.read_labels(Path(args.labels))
-    quality = evaluate(labels, groups, _plan_pairs(plans))
-    query = _check_latency(all_features, args, settings)
-    return {
-        "name": "wiretrace-stages",
-        "setup": f"public stage APIs, prepare+features and verify on {args.processes} processes",
-        "docs": len(prepared),
-        "seconds": seconds,
-        "stages": times,
-        "quality": quality,
-        "largest_group": max((len(g) for g in groups), default=0),
-        "candidates": len(candidates),
-        "relations": _relation_counts(comparisons),
-        **query,
-    }
-
-
-def _body_hash(doc: Any) -> str:
-    return hashlib.sha256(doc.body_text.lower().encode("utf-8")).hexdigest()
-
-
-def _plan_pairs(plans: Iterable[Any]) -> Iterator[Pair]:
-    for plan in plans:
-        for link in plan.links:
-            yield min(link.source, link.derivative), max(link.source, link.derivative)
-        for group in plan.duplicate_groups:
-            for other in group[1:]:
-                yield min(group[0], other), max(group[0], other)
-
-
-def _relation_counts(comparisons: Iterable[Any]) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for comparison in comparisons:
-        counts[str(comparison.relation)] = counts.get(str(comparison.relation), 0) + 1
-    return dict(sorted(counts.items()))
-
-
-def _check_latency(
-    all_features: Sequence[Any], args: argparse.Namespace, settings: Any
-) -> dict[str, Any]:
-    """Time checking new articles: prepare, features, index query, then verify candidates."""
-    from wiretrace.candidates import CandidateIndex, features
-    from wiretrace.embed import get_encoder
-    from wiretrace.relation import compare
     from wiretrace.text import prepare
 
-    mark = time.perf_counter()
+    settings = load_settings(env={}, overrides=WIRETRACE_OVERRIDES)
+    return [features(prepare(_article(json.loads(line))), settings.candidates) for line in lines]
+
+
+def _line_offsets(path: Path) -> dict[str, int]:
+    """Return the byte offset of each article's line, by id."""
+    offsets: dict[str, int] = {}
+    with path.open("rb") as lines:
+        position = 0
+        for line in lines:
+            offsets[json.loads(line)["id"]] = position
+            position += len(line)
+    return offsets
+
+
+def query_worker(args: argparse.Namespace) -> dict[str, Any]:
+    """Index the corpus (features on ``--processes`` processes), then time checking new
+    articles: the lexical path (prepare + features + ``CandidateIndex.query``) and the full
+    check (that, then triage or ``compare`` against each candidate)."""
+    from wiretrace.candidates import CandidateIndex, features, shares_text
+    from wiretrace.config import load_settings
+    from wiretrace.embed import get_encoder
+    from wiretrace.relation import compare, triage
+    from wiretrace.text import prepare
+
+    settings = load_settings(env={}, overrides=WIRETRACE_OVERRIDES)
+    begun = time.perf_counter()
     index = CandidateIndex(settings.candidates)
-    for f in all_features:
-        index.add(f)
-    build = time.perf_counter() - mark
+    with Pool(args.processes) as pool:
+        for block in pool.imap(_features_of, _line_batches(Path(args.corpus), 500)):
+            for f in block:
+                index.add(f)
+    build = time.perf_counter() - begun
+    probes = corpus.probe_articles(Path(args.corpus), args.probes)
+    offsets = _line_offsets(Path(args.corpus))
+    source = Path(args.corpus).open("rb")  # noqa: SIM115 - read by offset until the end
     encoder = get_encoder(settings.embed)
-    propose_ms: list[float] = []
+    lexical_ms: list[float] = []
     check_ms: list[float] = []
     hits = 0
-    for record, origin, _ in corpus.probe_articles(Path(args.corpus), args.probes):
-        begun = time.perf_counter()
+    doc_cache: dict[str, Any] = {}
+    for record, origin, _ in probes:
+        started = time.perf_counter()
         doc = prepare(_article(record))
         found = index.query(features(doc, settings.candidates))
-        proposed = time.perf_counter()
-        others = [c.b if c.a == doc.id else c.a for c in found]
-        verdicts = [compare(_DOCS[o], doc, encoder, settings) for o in others]
-        check_ms.append((time.perf_counter() - begun) * 1000.0)
-        propose_ms.append((proposed - begun) * 1000.0)
-        hits += int(
-            any(
-                o == origin and v.relation.is_derivation
-                for o, v in zip(others, verdicts, strict=True)
+        lexical_ms.append((time.perf_counter() - started) * 1000.0)
+        verdicts = []
+        for c in found:
+            other_id = c.b if c.a == doc.id else c.a
+            other = doc_cache.get(other_id)
+            if other is None:
+                # a store read: the article's line, found by its offset in the JSONL
+                source.seek(offsets[other_id])
+                other = doc_cache[other_id] = prepare(_article(json.loads(source.readline())))
+            verdict = (None if shares_text(c) else triage(other, doc)) or compare(
+                other, doc, encoder, settings
             )
-        )
+            verdicts.append((other_id, verdict))
+        check_ms.append((time.perf_counter() - started) * 1000.0)
+        hits += int(any(o == origin and v.relation.is_derivation for o, v in verdicts))
+    source.close()
     return {
-        "index_build_s": build,
-        "query_ms": percentiles(propose_ms),
+        "name": "wiretrace-query",
+        "setup": f"CandidateIndex of the corpus (features on {args.processes} processes)",
+        "docs": len(index._features),
+        "seconds": build,
+        "stages": {"index build": build},
+        "quality": {
+            "recall": float("nan"),
+            "precision": float("nan"),
+            "reported_pairs": 0,
+            "mixed_groups": 0,
+            "groups": 0,
+            "recall_by_kind": {},
+        },
+        "largest_group": 0,
+        "query_ms": percentiles(lexical_ms),
         "check_ms": percentiles(check_ms),
-        "query_hit": hits / max(1, args.probes),
+        "query_hit": hits / max(1, len(probes)),
     }
 
 
 # -- driver ---------------------------------------------------------------------
 
-WIRETRACE_RUNS = ("wiretrace", "wiretrace-stages")
+WIRETRACE_RUNS = ("wiretrace", "wiretrace-query")
 PEER_NAMES = ("datasketch", "rensa")
 Results = dict[str, dict[str, Any] | None]
 
@@ -384,8 +335,8 @@ def run_worker(args: argparse.Namespace) -> None:
     """Run one pipeline in this process and print its result as one JSON line."""
     if args.worker == "wiretrace":
         result = wiretrace_worker(args)
-    elif args.worker == "wiretrace-stages":
-        result = stages_worker(args)
+    elif args.worker == "wiretrace-query":
+        result = query_worker(args)
     else:
         result = peer_worker(args.worker, args)
     result["rss_mb"] = peak_rss_mb()
@@ -415,7 +366,7 @@ def _row(name: str, r: dict[str, Any] | None) -> str:
     if r is None:
         return f"{name:<18}  (not run or failed)"
     nan = float("nan")
-    q = r.get("check_ms", r.get("query_ms", {"p50": nan, "p95": nan}))
+    q = r.get("query_ms", {"p50": nan, "p95": nan})
     quality = r["quality"]
     return (
         f"{name:<18}{docs_per_s(r):>8.0f}{r['seconds']:>8.1f}{quality['recall']:>8.3f}"
@@ -469,11 +420,11 @@ def matched_peer(results: Results, peer: str, recall: float) -> dict[str, Any] |
 def summary_line(results: Results, size: int) -> str:
     """Return the one-line summary: wiretrace end to end against recall-matched peers."""
     wt = results.get("wiretrace")
-    stages = results.get("wiretrace-stages")
+    query = results.get("wiretrace-query")
     rate = docs_per_s(wt)
     recall = float(wt["quality"]["recall"]) if wt else float("nan")
     rss = wt["rss_mb"]["total"] if wt else float("nan")
-    p95 = stages["check_ms"]["p95"] if stages else float("nan")
+    p95 = query["query_ms"]["p95"] if query else float("nan")
     ratios = {p: rate / docs_per_s(matched_peer(results, p, recall)) for p in PEER_NAMES}
     return (
         f"summary: size={size} docs_per_s={rate:.0f} "

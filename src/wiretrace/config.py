@@ -95,12 +95,17 @@ class AlignSettings:
 class RunSettings:
     processes: int = 2  # verification runs in this many processes when there is enough of it
     parallel_min_pairs: int = 400  # below this many pairs to verify, one process is faster
+    parallel_min_articles: int = 2000  # ... and below this many articles to read and index
 
     def __post_init__(self) -> None:
         if self.processes < 1:
             raise ConfigError(f"run.processes must be >= 1, got {self.processes}")
         if self.parallel_min_pairs < 1:
             raise ConfigError(f"run.parallel_min_pairs must be >= 1, got {self.parallel_min_pairs}")
+        if self.parallel_min_articles < 1:
+            raise ConfigError(
+                f"run.parallel_min_articles must be >= 1, got {self.parallel_min_articles}"
+            )
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,15 +14,18 @@ import json
 import logging
 import multiprocessing
 import sys
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from wiretrace import parallel
 from wiretrace.candidates import (
     CandidateFeatures,
     CandidateIndex,
+    CorpusCandidates,
     features,
     features_scheme,
     propose,
@@ -195,76 +198,94 @@ class Service:
         """Find candidates, verify them, build and store the families of everything stored."""
         articles = self.corpus()
         by_id = {a.id: a for a in articles}
-        docs: dict[str, Document] = {}
+        # a bounded cache: a large corpus is read through once, not held as documents
+        docs = DocumentCache(DOCUMENT_CACHE)
 
         def doc(article_id: str) -> Document:
-            if article_id not in docs:
-                docs[article_id] = prepare(by_id[article_id])
-            return docs[article_id]
+            return docs.get(by_id[article_id])
 
-        all_features, featured = self._features(articles, doc, progress)
-        candidates = propose(all_features, self.settings.candidates)
-        comparisons, verified = self._verify(candidates, by_id, doc, docs, progress)
-        infos = [_member_info(doc(a.id)) for a in articles]
+        all_features, featured = self._features(articles, docs, progress)
+        progress("candidates", 0, len(articles))
+        candidates = self._propose(all_features)
+        progress("candidates", len(articles), len(articles))
+        comparisons, verified = self._verify(candidates, by_id, docs, progress)
+        infos = [docs.info(a) for a in articles]
         plans = plan_families(infos, comparisons)
-        families = [self._family(plan, doc) for plan in plans]
+        families = []
+        for done, plan in enumerate(plans, start=1):
+            families.append(self._family(plan, doc))
+            if done % 500 == 0 or done == len(plans):
+                progress("families", done, len(plans))
         self.store.replace_families(families)
+        progress("store", 1, 1)
         return AnalysisReport(len(articles), featured, len(candidates), verified, tuple(families))
 
     def _features(
         self,
         articles: Sequence[Article],
-        doc: Callable[[str], Document],
+        docs: DocumentCache,
         progress: Progress,
     ) -> tuple[list[CandidateFeatures], int]:
+        """Return every article's features: stored ones when still valid, the rest computed
+        (in forked workers when there are many); the documents prepared go into ``docs``."""
         stored = self.store.features()
         scheme = features_scheme(self.settings.candidates)
-        result: list[CandidateFeatures] = []
-        fresh: list[tuple[str, str, str]] = []
-        for done, article in enumerate(articles, start=1):
+        found: dict[str, CandidateFeatures] = {}
+        todo: list[Article] = []
+        for article in articles:
             known = stored.get(article.id)
             reused = None
             if known is not None and known[0] == article.content_hash:
                 reused = CandidateFeatures.from_json(known[1])
             if reused is not None and reused.scheme == scheme:
-                result.append(reused)
+                found[article.id] = reused
             else:
-                computed = features(doc(article.id), self.settings.candidates)
-                result.append(computed)
-                fresh.append((article.id, article.content_hash, computed.to_json()))
+                todo.append(article)
+        run = self.settings.run
+        if parallel.can_fork(run.processes, len(todo), run.parallel_min_articles):
+            computed = parallel.featurize(todo, self.settings, run.processes)
+        else:
+            settings = self.settings.candidates
+            computed = ((doc, features(doc, settings)) for doc in map(prepare, todo))
+        fresh: list[tuple[str, str, str]] = []
+        for done, (doc, computed_features) in enumerate(computed, start=1):
+            docs.put(doc)
+            found[doc.id] = computed_features
+            fresh.append((doc.id, doc.article.content_hash, computed_features.to_json()))
             if done % 500 == 0:
-                progress("fingerprint", done, len(articles))
+                progress("fingerprint", len(found), len(articles))
         self.store.put_features(fresh)
         progress("fingerprint", len(articles), len(articles))
-        return result, len(fresh)
+        return [found[article.id] for article in articles], len(fresh)
+
+    def _propose(self, all_features: Sequence[CandidateFeatures]) -> list[Candidate]:
+        """Return the candidate pairs of the corpus, judged in forked workers when many."""
+        run = self.settings.run
+        if not parallel.can_fork(run.processes, len(all_features), run.parallel_min_articles):
+            return propose(all_features, self.settings.candidates)
+        corpus = CorpusCandidates(all_features, self.settings.candidates)
+        return parallel.judge(corpus, run.processes)
 
     def _verify(
         self,
         candidates: Sequence[Candidate],
         by_id: dict[str, Article],
-        doc: Callable[[str], Document],
-        prepared: Mapping[str, Document],
+        docs: DocumentCache,
         progress: Progress,
     ) -> tuple[list[Comparison], int]:
         known = {(row[0], row[1], row[2], row[3]): row[4] for row in self.store.comparisons()}
         results: dict[int, Comparison] = {}
-        todo: list[tuple[int, Article, Article]] = []
+        todo: list[Job] = []
         fresh: list[tuple[str, str, str, str, str]] = []
         for position, candidate in enumerate(candidates):
             a, b = by_id[candidate.a], by_id[candidate.b]
             stored = known.get((a.id, a.content_hash, b.id, b.content_hash))
             if stored is not None:
                 results[position] = comparison_from_dict(json.loads(stored))
-                continue
-            cheap = None if shares_text(candidate) else triage(doc(a.id), doc(b.id))
-            if cheap is None:
-                todo.append((position, a, b))
-                continue
-            results[position] = cheap
-            payload = json.dumps(comparison_to_dict(cheap, doc(a.id), doc(b.id)))
-            fresh.append((a.id, a.content_hash, b.id, b.content_hash, payload))
+            else:
+                todo.append((position, a, b, not shares_text(candidate)))
         for done, (position, a, b, result, payload) in enumerate(
-            self._compare_all(todo, doc, prepared), start=1
+            self._compare_all(todo, docs), start=1
         ):
             results[position] = result
             fresh.append((a.id, a.content_hash, b.id, b.content_hash, payload))
@@ -275,24 +296,22 @@ class Service:
         return comparisons, len(fresh)
 
     def _compare_all(
-        self,
-        todo: Sequence[tuple[int, Article, Article]],
-        doc: Callable[[str], Document],
-        prepared: Mapping[str, Document],
+        self, todo: Sequence[Job], docs: DocumentCache
     ) -> Iterator[tuple[int, Article, Article, Comparison, str]]:
         """Compare each pair, in worker processes when there are enough; yields in input order.
 
-        ``prepared`` holds the documents this process has already prepared: forked workers
-        read them instead of preparing each article again for every pair it is in.
+        A pair proposed without shared text is triaged first (``relation.triage``). Forked
+        workers start with the documents ``docs`` holds and prepare the rest themselves.
         """
         run = self.settings.run
         # workers build their encoder from the settings: an injected encoder keeps work here
         from_settings = isinstance(self.encoder, LazyEncoder)
         if from_settings and run.processes > 1 and len(todo) >= run.parallel_min_pairs:
-            yield from _compare_in_workers(todo, self.settings, prepared)
+            yield from _compare_in_workers(todo, self.settings, docs)
             return
-        for position, a, b in todo:
-            result, payload = _compare_pair(doc(a.id), doc(b.id), self.encoder, self.settings)
+        for position, a, b, may_triage in todo:
+            da, db = docs.get(a), docs.get(b)
+            result, payload = _compare_pair(da, db, self.encoder, self.settings, may_triage)
             yield position, a, b, result, payload
 
     def _family(self, plan: FamilyPlan, doc: Callable[[str], Document]) -> Family:
@@ -398,64 +417,100 @@ class Service:
 
 
 def _compare_pair(
-    da: Document, db: Document, encoder: Encoder, settings: Settings
+    da: Document, db: Document, encoder: Encoder, settings: Settings, may_triage: bool = False
 ) -> tuple[Comparison, str]:
-    """Compare two documents; return the comparison and its stored JSON form."""
-    result = compare(da, db, encoder, settings)
+    """Compare two documents (triaged first when ``may_triage``); return the comparison and
+    its stored JSON form."""
+    result = (triage(da, db) if may_triage else None) or compare(da, db, encoder, settings)
     return result, json.dumps(comparison_to_dict(result, *_ordered(result, da, db)))
 
 
+# (position, article a, article b, whether the pair may be triaged)
+Job = tuple[int, Article, Article, bool]
+DOCUMENT_CACHE = 4096  # prepared documents a process keeps (candidates come sorted by id)
+
+
+class DocumentCache:
+    """The most recently used prepared documents, and each article's family facts.
+
+    Keeps at most ``size`` documents (an analysis reads a large corpus through once instead of
+    holding it), and the small ``MemberInfo`` of every document it ever prepared or was given.
+    """
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._docs: OrderedDict[str, Document] = OrderedDict()
+        self._infos: dict[str, MemberInfo] = {}
+
+    def put(self, doc: Document) -> None:
+        """Keep ``doc`` as the most recently used document."""
+        self._docs[doc.id] = doc
+        self._docs.move_to_end(doc.id)
+        self._infos[doc.id] = _member_info(doc)
+        while len(self._docs) > self.size:
+            self._docs.popitem(last=False)
+
+    def get(self, article: Article) -> Document:
+        """Return the prepared document of ``article`` (prepared now when not kept)."""
+        known = self._docs.get(article.id)
+        if known is not None and known.article.content_hash == article.content_hash:
+            self._docs.move_to_end(article.id)
+            return known
+        doc = prepare(article)
+        self.put(doc)
+        return doc
+
+    def info(self, article: Article) -> MemberInfo:
+        """Return the family facts of ``article`` (preparing it when never seen)."""
+        known = self._infos.get(article.id)
+        return known if known is not None else _member_info(self.get(article))
+
+    def documents(self) -> dict[str, Document]:
+        """Return the documents kept now, by id."""
+        return dict(self._docs)
+
+
 _WORKER: dict[str, Any] = {}
-# documents prepared by the parent, inherited by forked workers (read-only there)
-_INHERITED: dict[str, Document] = {}
 
 
-def _worker_start(settings: Settings) -> None:
+def _worker_start(settings: Settings, inherited: DocumentCache | None) -> None:
     _WORKER["settings"] = settings
     _WORKER["encoder"] = LazyEncoder(settings)
+    _WORKER["docs"] = inherited if inherited is not None else DocumentCache(DOCUMENT_CACHE)
 
 
-def _worker_doc(article: Article) -> Document:
-    known = _INHERITED.get(article.id)
-    if known is not None and known.article.content_hash == article.content_hash:
-        return known
-    return prepare(article)
-
-
-def _worker_compare(job: tuple[Article, Article]) -> tuple[Comparison, str]:
-    a, b = job
-    return _compare_pair(_worker_doc(a), _worker_doc(b), _WORKER["encoder"], _WORKER["settings"])
+def _worker_compare(job: tuple[Article, Article, bool]) -> tuple[Comparison, str]:
+    a, b, may_triage = job
+    docs: DocumentCache = _WORKER["docs"]
+    return _compare_pair(
+        docs.get(a), docs.get(b), _WORKER["encoder"], _WORKER["settings"], may_triage
+    )
 
 
 def _compare_in_workers(
-    todo: Sequence[tuple[int, Article, Article]],
-    settings: Settings,
-    prepared: Mapping[str, Document],
+    todo: Sequence[Job], settings: Settings, docs: DocumentCache
 ) -> Iterator[tuple[int, Article, Article, Comparison, str]]:
     """Compare pairs in ``settings.run.processes`` processes; results keep the input order.
 
     Workers are forked while no sentence model is loaded in this process (cheap, and safe),
-    and then inherit ``prepared``; once torch is loaded they are spawned, since forking a
-    threaded torch can hang, and prepare what they compare themselves.
+    and then start from the documents ``docs`` holds; once torch is loaded they are spawned,
+    since forking a threaded torch can hang, and prepare what they compare themselves.
     """
     method = "spawn" if "torch" in sys.modules else "fork"
     context = multiprocessing.get_context(method)
-    _INHERITED.clear()
-    if method == "fork":
-        _INHERITED.update(prepared)
-    jobs = [(a, b) for _, a, b in todo]
+    inherited = docs if method == "fork" else None
+    jobs = [(a, b, may_triage) for _, a, b, may_triage in todo]
     chunk = max(1, min(64, len(jobs) // (settings.run.processes * 8)))
     with ProcessPoolExecutor(
         max_workers=settings.run.processes,
         mp_context=context,
         initializer=_worker_start,
-        initargs=(settings,),
+        initargs=(settings, inherited),
     ) as pool:
-        for (position, a, b), (result, payload) in zip(
+        for (position, a, b, _), (result, payload) in zip(
             todo, pool.map(_worker_compare, jobs, chunksize=chunk), strict=True
         ):
             yield position, a, b, result, payload
-    _INHERITED.clear()
 
 
 def _ordered(result: Comparison, da: Document, db: Document) -> tuple[Document, Document]:

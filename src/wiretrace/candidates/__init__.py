@@ -32,6 +32,9 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
+
 from wiretrace import fingerprint
 from wiretrace.candidates.anchors import anchor_weight, extract_anchors
 from wiretrace.candidates.containment import (
@@ -57,6 +60,7 @@ __all__ = [
     "FEATURES_VERSION",
     "CandidateFeatures",
     "CandidateIndex",
+    "CorpusCandidates",
     "SemanticSettings",
     "features",
     "features_scheme",
@@ -247,6 +251,8 @@ class CandidateIndex:
         self.semantic = semantic or semantic_settings(settings)
         self.scheme = features_scheme(settings, self.semantic)
         self._features: dict[str, CandidateFeatures] = {}
+        self._signatures: dict[str, npt.NDArray[np.uint64]] = {}
+        self._all_anchors: dict[str, frozenset[str]] = {}
         self._near = LSHIndex.for_threshold(settings.jaccard_threshold, settings.num_perm)
         self._excerpt = LSHIndex.for_threshold(
             jaccard_for_containment(settings.containment_threshold),
@@ -320,14 +326,19 @@ class CandidateIndex:
         return _Stats(len(self._features) + extra, extra)
 
     def _candidates(
-        self, f: CandidateFeatures, near: dict[str, float] | None = None
+        self, f: CandidateFeatures, near: dict[str, float] | None = None, after: bool = False
     ) -> list[Candidate]:
-        """Return the judged candidates of ``f``; ``near`` maps semantic neighbours to cosines."""
+        """Return the judged candidates of ``f``; ``near`` maps semantic neighbours to cosines.
+
+        With ``after``, only articles whose ids sort after ``f``'s are judged (a corpus run
+        judges each pair once, from its first article: judging and gathering are symmetric).
+        """
         stats = self._stats(f)
         near = near or {}
-        judged = (
-            self._judge(f, other, stats, near.get(other)) for other in self._gather(f, stats, near)
-        )
+        others = self._gather(f, stats, near)
+        if after:
+            others = [other for other in others if other > f.article_id]
+        judged = (self._judge(f, other, stats, near.get(other)) for other in others)
         return [c for c in judged if c is not None]
 
     def _gather(self, f: CandidateFeatures, stats: _Stats, near: dict[str, float]) -> list[str]:
@@ -361,6 +372,28 @@ class CandidateIndex:
                     weights[other] = weights.get(other, 0.0) + weight
         return (k for k, w in weights.items() if w >= self.settings.anchor_min_shared)
 
+    def _holds(self, f: CandidateFeatures) -> bool:
+        """Return True when ``f`` is the very features object added under its id."""
+        return self._features.get(f.article_id) is f
+
+    def _signature(self, f: CandidateFeatures) -> npt.NDArray[np.uint64]:
+        """Return the signature of ``f`` as an array (kept for the articles added)."""
+        if not self._holds(f):
+            return np.asarray(f.signature, dtype=np.uint64)
+        array = self._signatures.get(f.article_id)
+        if array is None:
+            array = self._signatures[f.article_id] = np.asarray(f.signature, dtype=np.uint64)
+        return array
+
+    def _content(self, f: CandidateFeatures, template: frozenset[int]) -> frozenset[str]:
+        """``_content_anchors`` of ``f``; kept per added article when no line is template."""
+        if template or not self._holds(f):
+            return _content_anchors(f, template)
+        found = self._all_anchors.get(f.article_id)
+        if found is None:
+            found = self._all_anchors[f.article_id] = frozenset(f.anchors)
+        return found
+
     def _anchor_weight(self, df: int, stats: _Stats) -> float:
         return anchor_weight(df, stats.articles, self.settings.anchor_max_df)
 
@@ -383,9 +416,9 @@ class CandidateIndex:
     def _near_evidence(
         self, f: CandidateFeatures, g: CandidateFeatures, pair: _PairLines
     ) -> tuple[str, float] | None:
-        if not _collide(self._near, f, g):
+        if not _collide(self._near, f, g, self._holds(f)):
             return None
-        similarity = jaccard_estimate(f.signature, g.signature) - pair.boilerplate
+        similarity = jaccard_estimate(self._signature(f), self._signature(g)) - pair.boilerplate
         # A lucky collision far below the threshold is noise, not a near duplicate.
         if similarity < self.settings.jaccard_threshold / 2:
             return None
@@ -394,9 +427,9 @@ class CandidateIndex:
     def _excerpt_evidence(
         self, f: CandidateFeatures, g: CandidateFeatures, pair: _PairLines
     ) -> tuple[str, float] | None:
-        if not _collide(self._excerpt, f, g):
+        if not _collide(self._excerpt, f, g, self._holds(f)):
             return None
-        jaccard = jaccard_estimate(f.signature, g.signature)
+        jaccard = jaccard_estimate(self._signature(f), self._signature(g))
         n = self.settings.ngram
         sizes = (max(f.word_count - n + 1, 1), max(g.word_count - n + 1, 1))
         contained = containment_estimate(jaccard, *sizes) - pair.boilerplate
@@ -407,7 +440,7 @@ class CandidateIndex:
     def _anchor_evidence(
         self, f: CandidateFeatures, g: CandidateFeatures, pair: _PairLines, stats: _Stats
     ) -> tuple[str, float] | None:
-        shared = _content_anchors(f, pair.template) & _content_anchors(g, pair.template)
+        shared = self._content(f, pair.template) & self._content(g, pair.template)
         weight = sum(
             self._anchor_weight(len(self._anchors.get(a, ())) + stats.extra, stats)
             for a in sorted(shared)
@@ -428,7 +461,7 @@ class CandidateIndex:
         """Return semantic evidence when a near vector is backed by a rare anchor or a date."""
         if cosine is None:
             return None
-        shared = _content_anchors(f, pair.template) & _content_anchors(g, pair.template)
+        shared = self._content(f, pair.template) & self._content(g, pair.template)
         rare = sum(
             1
             for a in shared
@@ -448,16 +481,23 @@ def _within(first: int | None, second: int | None, days: int) -> bool:
     return first is not None and second is not None and abs(first - second) <= days
 
 
-def _collide(index: LSHIndex, f: CandidateFeatures, g: CandidateFeatures) -> bool:
-    """Return True when the two signatures share a band of ``index``."""
-    return f.word_count > 0 and g.word_count > 0 and index.shares_band(f.signature, g.signature)
+def _collide(index: LSHIndex, f: CandidateFeatures, g: CandidateFeatures, both_added: bool) -> bool:
+    """Return True when the two signatures share a band of ``index`` (``both_added``: the
+    index holds these very features, and its band hashes of them are read, not recomputed)."""
+    if f.word_count == 0 or g.word_count == 0:
+        return False
+    if both_added:
+        return index.keys_share_band(f.article_id, g.article_id)
+    return index.shares_band(f.signature, g.signature)
 
 
-def _content_anchors(f: CandidateFeatures, template: frozenset[int]) -> set[str]:
+def _content_anchors(f: CandidateFeatures, template: frozenset[int]) -> frozenset[str]:
     """Return the anchors of ``f`` not first found in a template line."""
     if not template or not f.anchor_lines:
-        return set(f.anchors)
-    return {a for a, line in zip(f.anchors, f.anchor_lines, strict=True) if line not in template}
+        return frozenset(f.anchors)
+    return frozenset(
+        a for a, line in zip(f.anchors, f.anchor_lines, strict=True) if line not in template
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -532,15 +572,44 @@ def propose(
     features computed with another scheme. ``semantic`` overrides the
     semantic settings read from ``settings``.
     """
-    index = CandidateIndex(settings, semantic)
-    ordered = sorted(all_features, key=lambda f: f.article_id)
-    for f in ordered:
-        index.add(f)
-    near = _mutual(index._semantic_neighbours(ordered))
-    found = [
-        c
-        for f in ordered
-        for c in index._candidates(f, near.get(f.article_id))
-        if c.a == f.article_id
-    ]
-    return _cap_per_article(found, settings.max_candidates_per_article)
+    corpus = CorpusCandidates(all_features, settings, semantic)
+    return corpus.finish(corpus.judge(0, len(corpus)))
+
+
+class CorpusCandidates:
+    """``propose`` in parts: the index of a whole corpus, judged one slice of ids at a time.
+
+    ``judge(start, stop)`` returns the pairs whose first article (by id) lies in that slice of
+    the sorted ids, so slices can be judged in any order or in other processes (forked after
+    the index is built); ``finish`` caps and sorts everything found. The result equals
+    ``propose``'s however the slices were cut.
+    """
+
+    def __init__(
+        self,
+        all_features: Sequence[CandidateFeatures],
+        settings: CandidateSettings,
+        semantic: SemanticSettings | None = None,
+    ) -> None:
+        """Index ``all_features``. Raises ValueError on a repeated id or another scheme."""
+        self.settings = settings
+        self.index = CandidateIndex(settings, semantic)
+        self.ordered = sorted(all_features, key=lambda f: f.article_id)
+        for f in self.ordered:
+            self.index.add(f)
+        self.near = _mutual(self.index._semantic_neighbours(self.ordered))
+
+    def __len__(self) -> int:
+        return len(self.ordered)
+
+    def judge(self, start: int, stop: int) -> list[Candidate]:
+        """Return the candidate pairs whose first article is one of ``ordered[start:stop]``."""
+        return [
+            c
+            for f in self.ordered[start:stop]
+            for c in self.index._candidates(f, self.near.get(f.article_id), after=True)
+        ]
+
+    def finish(self, found: Iterable[Candidate]) -> list[Candidate]:
+        """Return the pairs of every slice, capped per article and sorted by ids."""
+        return _cap_per_article(list(found), self.settings.max_candidates_per_article)

@@ -28,6 +28,7 @@ import re
 import unicodedata
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from itertools import accumulate, chain
 
 import numpy as np
@@ -157,6 +158,7 @@ def extract_anchors(
     return anchors, tuple(first_line[a] for a in anchors)
 
 
+@lru_cache(maxsize=1 << 16)  # pure; called for every anchor of every judged pair
 def anchor_weight(df: int, total: int, max_df: int) -> float:
     """Return the weight in [0, 1] of an anchor held by ``df`` of ``total`` articles.
 

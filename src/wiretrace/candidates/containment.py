@@ -33,6 +33,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 import numpy as np
+import numpy.typing as npt
 
 __all__ = [
     "LineIndex",
@@ -42,12 +43,14 @@ __all__ = [
 ]
 
 
-def jaccard_estimate(first: Sequence[int], second: Sequence[int]) -> float:
+def jaccard_estimate(
+    first: Sequence[int] | npt.NDArray[np.uint64], second: Sequence[int] | npt.NDArray[np.uint64]
+) -> float:
     """Return the share of equal MinHash values, the Jaccard estimate of two texts.
 
     Raises ValueError when the signatures differ in length or are empty.
     """
-    if len(first) != len(second) or not first:
+    if len(first) != len(second) or len(first) == 0:
         raise ValueError(
             f"signatures must be non-empty and of one length, got {len(first)} and {len(second)}"
         )

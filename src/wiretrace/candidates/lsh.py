@@ -86,6 +86,7 @@ class LSHIndex:
         self.num_perm = num_perm
         self._buckets: list[dict[int, list[str]]] = [{} for _ in range(bands)]
         self._keys: set[str] = set()
+        self._bands_of: dict[str, list[int]] = {}  # band hashes of each added key
 
     @classmethod
     def for_threshold(cls, threshold: float, num_perm: int, fn_weight: float = 0.5) -> LSHIndex:
@@ -115,9 +116,19 @@ class LSHIndex:
         """
         if key in self._keys:
             raise ValueError(f"key already in the index: {key!r}")
-        for bucket, band in zip(self._buckets, self._band_hashes(hashvalues), strict=True):
+        bands = self._band_hashes(hashvalues)
+        for bucket, band in zip(self._buckets, bands, strict=True):
             bucket.setdefault(band, []).append(key)
         self._keys.add(key)
+        self._bands_of[key] = bands
+
+    def keys_share_band(self, first: str, second: str) -> bool:
+        """Return True when two added keys fall in one bucket of some band.
+
+        Raises KeyError when a key was not added.
+        """
+        pairs = zip(self._bands_of[first], self._bands_of[second], strict=True)
+        return any(x == y for x, y in pairs)
 
     def shares_band(self, first: Sequence[int], second: Sequence[int]) -> bool:
         """Return True when two signatures fall in one bucket of some band.

@@ -146,7 +146,7 @@ def _gathered(
 ) -> bool:
     """Return True when some generator of the index, queried with ``f``, points at ``g``."""
     near, excerpt = _band_indexes(settings)
-    if cosine is not None or _collide(near, f, g) or _collide(excerpt, f, g):
+    if cosine is not None or _collide(near, f, g, False) or _collide(excerpt, f, g, False):
         return True
     shared_lines = set(f.sentence_hashes) & set(g.sentence_hashes)
     rare_lines = sum(1 for line in shared_lines if counts.line(line) <= settings.anchor_max_df)
@@ -165,7 +165,7 @@ def _gathered(
 def _near_evidence(
     f: CandidateFeatures, g: CandidateFeatures, pair: _PairLines, settings: CandidateSettings
 ) -> Evidence | None:
-    if not _collide(_band_indexes(settings)[0], f, g):
+    if not _collide(_band_indexes(settings)[0], f, g, both_added=False):
         return None
     similarity = jaccard_estimate(f.signature, g.signature) - pair.boilerplate
     if similarity < settings.jaccard_threshold / 2:
@@ -176,7 +176,7 @@ def _near_evidence(
 def _excerpt_evidence(
     f: CandidateFeatures, g: CandidateFeatures, pair: _PairLines, settings: CandidateSettings
 ) -> Evidence | None:
-    if not _collide(_band_indexes(settings)[1], f, g):
+    if not _collide(_band_indexes(settings)[1], f, g, both_added=False):
         return None
     jaccard = jaccard_estimate(f.signature, g.signature)
     n = settings.ngram
@@ -189,7 +189,7 @@ def _excerpt_evidence(
 
 def _shared_content_anchors(
     f: CandidateFeatures, g: CandidateFeatures, pair: _PairLines
-) -> set[str]:
+) -> frozenset[str]:
     return _content_anchors(f, pair.template) & _content_anchors(g, pair.template)
 
 

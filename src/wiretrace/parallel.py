@@ -1,0 +1,76 @@
+"""Process pools for the corpus stages that are pure CPU: text + features, candidate judging.
+
+Workers are forked, so they inherit what the parent built (the candidate index of the whole
+corpus, copy-on-write) instead of receiving it through a pipe. Forking is used only while no
+sentence model is loaded in this process (a threaded torch can hang in a forked child); the
+callers fall back to one process otherwise. Results come back in input order, so the output
+does not depend on the number of processes.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import sys
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from wiretrace.candidates import CandidateFeatures, CorpusCandidates, features
+from wiretrace.config import Settings
+from wiretrace.models import Article, Candidate, Document
+from wiretrace.text import prepare
+
+__all__ = ["can_fork", "featurize", "judge"]
+
+CHUNK = 200  # articles (or ids to judge) per task
+_STATE: dict[str, Any] = {}  # set by the parent just before forking, read by the workers
+
+
+def can_fork(processes: int, items: int, minimum: int) -> bool:
+    """Return True when ``items`` are worth ``processes`` forked workers and forking is safe."""
+    return (
+        processes > 1
+        and items >= minimum
+        and "fork" in multiprocessing.get_all_start_methods()
+        and "torch" not in sys.modules
+    )
+
+
+def _featurize_chunk(articles: Sequence[Article]) -> list[tuple[Document, CandidateFeatures]]:
+    settings: Settings = _STATE["settings"]
+    out = []
+    for article in articles:
+        doc = prepare(article)
+        out.append((doc, features(doc, settings.candidates)))
+    return out
+
+
+def featurize(
+    articles: Sequence[Article], settings: Settings, processes: int
+) -> Iterator[tuple[Document, CandidateFeatures]]:
+    """Yield each article's document and candidate features, in input order, computed in
+    ``processes`` forked workers."""
+    chunks = [articles[i : i + CHUNK] for i in range(0, len(articles), CHUNK)]
+    _STATE["settings"] = settings
+    try:
+        with multiprocessing.get_context("fork").Pool(processes) as pool:
+            for block in pool.imap(_featurize_chunk, chunks):
+                yield from block
+    finally:
+        _STATE.clear()
+
+
+def _judge_slice(bounds: tuple[int, int]) -> list[Candidate]:
+    corpus: CorpusCandidates = _STATE["corpus"]
+    return corpus.judge(*bounds)
+
+
+def judge(corpus: CorpusCandidates, processes: int) -> list[Candidate]:
+    """Return ``corpus.finish`` of every slice, the slices judged in ``processes`` workers."""
+    bounds = [(i, min(i + CHUNK, len(corpus))) for i in range(0, len(corpus), CHUNK)]
+    _STATE["corpus"] = corpus
+    try:
+        with multiprocessing.get_context("fork").Pool(processes) as pool:
+            found = [c for part in pool.imap(_judge_slice, bounds) for c in part]
+    finally:
+        _STATE.clear()
+    return corpus.finish(found)
