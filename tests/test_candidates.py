@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -15,6 +16,7 @@ from wiretrace import fingerprint
 from wiretrace.candidates import (
     CandidateFeatures,
     CandidateIndex,
+    fact_overlap,
     features,
     propose,
     shares_text,
@@ -371,3 +373,16 @@ def test_shares_text_reads_the_generators_off_the_reasons() -> None:
     assert shares_text(candidate("anchors:5.1", "common-lines:0.20"))
     assert not shares_text(candidate("anchors:5.1", "semantic:0.71:anchors:2"))
     assert not shares_text(candidate("semantic:0.93:window"))
+
+
+def test_fact_overlap_of_features_is_the_verdicts_fact_overlap(sample_dir: Path) -> None:
+    from wiretrace.relation import _anchor_overlap
+
+    docs = [
+        prepare(Article(path.stem, path.read_text(encoding="utf-8")))
+        for path in sorted((sample_dir / "articles").glob("*.txt"))
+    ]
+    found = {d.id: features(d, SETTINGS) for d in docs}
+    for a, b in itertools.combinations(docs, 2):
+        assert fact_overlap(found[a.id], found[b.id]) == _anchor_overlap(a, b)
+    assert CandidateFeatures.from_json(found[docs[0].id].to_json()).facts == found[docs[0].id].facts

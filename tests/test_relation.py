@@ -29,6 +29,7 @@ from wiretrace.relation import (
     compare,
     comparison_from_dict,
     comparison_to_dict,
+    profile_alignment,
     triage,
 )
 from wiretrace.text import prepare
@@ -171,6 +172,72 @@ def test_named_source_is_obeyed_and_checked() -> None:
     assert comparison.relation is Relation.UPDATE  # read that way, the longer adds material
     with pytest.raises(InputError, match="source must be"):
         run(original, excerpt, source="elsewhere")
+
+
+# One headline, "Marlow council votes to close the old Tane bridge", written up three ways.
+BRIDGE_REPORT = (
+    "The council of Marlow voted on Monday to close the old Tane bridge to all traffic.",
+    "Councillors backed the closure by 14 votes to 3 after a long debate.",
+    "Mayor Ellen Park said the bridge was no longer safe for buses and lorries.",
+    "An inspection by the firm Castell found deep cracks in two of its stone piers.",
+    "Drivers will be sent on a 6-mile detour through the village of Hollin.",
+    "Shop owners on Quay Street fear they will lose passing trade.",
+    "Repairs are expected to cost about 3.1 million pounds and take two years.",
+)
+# Written apart from the same headline: it says the topic's sentences again, and brings its
+# own engineer, council leader, villages, ferry company and dates.
+BRIDGE_SIBLING = (
+    "The old Tane bridge will close to all traffic, the council of Marlow voted on Monday.",
+    "The bridge was no longer safe for buses and lorries, engineer Tomas Ruiz of Brannock said.",
+    "Through the village of Westby, drivers will be sent on a long detour.",
+    "Council leader Greta Holm called the closure the only responsible choice.",
+    "A ferry run by Osprey Boats will carry walkers across until a footbridge opens in 2027.",
+    "Residents of Ashford plan a protest at St Anne's church on Friday.",
+)
+# A loose rewrite of the report: as much of it aligned, but its facts are the report's and
+# what it adds is comment.
+BRIDGE_REWRITE = (
+    "The old Tane bridge will close to all traffic, the council of Marlow voted on Monday.",
+    "Buses and lorries could no longer use the bridge safely, Mayor Ellen Park said.",
+    "Through the village of Hollin, drivers will be sent on a long detour.",
+    "It is a sad day for the town and for everyone who loves the old crossing.",
+    "Many people will have to get used to longer journeys for a while.",
+    "Nobody can say yet how the town will cope without its bridge.",
+)
+
+
+def test_text_written_apart_from_one_headline_is_not_a_derivative() -> None:
+    report, sibling = (
+        make_document("herald", BRIDGE_REPORT),
+        make_document("courier", BRIDGE_SIBLING),
+    )
+    comparison = run(report, sibling)
+    assert not comparison.relation.is_derivation
+    assert any("13 names/numbers of its own" in e for e in comparison.evidence)
+    # the alignment alone would have made it a condensed copy: its own facts decide
+    blind = dataclasses.replace(DEFAULT_THRESHOLDS, own_facts_weight=0.0)
+    assert compare(report, sibling, ENCODER, SETTINGS, thresholds=blind).relation is (
+        Relation.CONDENSED
+    )
+
+
+def test_rewrite_without_facts_of_its_own_stays_a_derivative() -> None:
+    report = make_document("herald", BRIDGE_REPORT)
+    sibling, rewrite = (
+        make_document("courier", BRIDGE_SIBLING),
+        make_document("blog", BRIDGE_REWRITE),
+    )
+    comparison = run(report, rewrite)
+    assert (comparison.source, comparison.relation) == ("herald", Relation.CONDENSED)
+    profiles = [
+        profile_alignment(c.alignment, report, other)
+        for c, other in ((comparison, rewrite), (run(report, sibling), sibling))
+    ]
+    # both align about half their text; the rewrite's only "new" name is a word the report
+    # capitalised as a sentence opener ("Mayor"), and sentence openers of its own do not count
+    assert abs(profiles[0].derivative_coverage - profiles[1].derivative_coverage) < 0.05
+    assert [p.own_facts for p in profiles] == [1, 13]
+    assert profiles[0].own_facts_share < 0.2 < 0.8 < profiles[1].own_facts_share
 
 
 def test_thresholds_live_in_one_frozen_record() -> None:

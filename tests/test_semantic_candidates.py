@@ -19,7 +19,7 @@ from wiretrace.candidates import (
     features_scheme,
     propose,
 )
-from wiretrace.candidates.semantic import ArticleVectors, SemanticIndex, day_number
+from wiretrace.candidates.semantic import ArticleVectors, SemanticIndex, day_number, pair_cosine
 from wiretrace.config import CandidateSettings
 from wiretrace.models import Article, Candidate
 from wiretrace.text import prepare
@@ -240,3 +240,27 @@ def test_static_vectors_propose_the_planted_rewrites() -> None:
     assert ("ferry-llm", "ferry-src") in found
     assert ("museum-llm", "museum-src") in found
     assert not any(a.startswith("ledger") or b.startswith("ledger") for a, b in found)
+
+
+def test_search_among_a_pool_agrees_with_the_exact_search() -> None:
+    rng = np.random.default_rng(5)
+    index = SemanticIndex()
+    vectors = {
+        f"a{i}": ArticleVectors(rng.integers(-127, 128, (2, 16)).astype(np.int8)) for i in range(12)
+    }
+    for article_id, v in vectors.items():
+        index.add(article_id, v)
+    query = vectors["a3"]
+    exact = index.neighbours([("a3", query)], top_k=4, threshold=-1.0)[0]
+    assert index.neighbours_among("a3", query, sorted(vectors), 4, -1.0) == exact
+    pool = ["a1", "a5", "a7", "a3", "missing"]
+    among = index.neighbours_among("a3", query, pool, 2, -1.0)
+    assert [i for i, _ in among] == [
+        i
+        for i, _ in sorted(
+            ((i, pair_cosine(query, vectors[i])) for i in ("a1", "a5", "a7")),
+            key=lambda item: (-item[1], item[0]),
+        )
+    ][:2]
+    for article_id, cosine in among:
+        assert cosine == pair_cosine(query, vectors[article_id])

@@ -84,12 +84,8 @@ def test_spark_families_equal_local_runner(
     sample_dir: Path,
     tmp_path: Path,
     local_families: list[Family],
-    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from wiretrace.spark import articles_frame, run_spark
-
-    # blocks of 8 articles: the semantic neighbours are merged across 5 x 5 block pairs
-    monkeypatch.setattr("wiretrace.spark.VECTOR_BLOCK", 8)
 
     articles = _sample_articles(sample_dir)
     report = run_spark(spark, articles_frame(spark, articles), _settings(tmp_path))
@@ -103,7 +99,7 @@ def test_spark_families_equal_local_runner(
 def test_spark_reads_jsonl_and_caps_candidates_as_the_local_runner(
     spark: Any, sample_dir: Path, tmp_path: Path
 ) -> None:
-    """A cap of 2 crowds most articles and makes the ranking turn a link around."""
+    """A cap of 3 crowds many articles and makes the ranking turn a link around."""
     from wiretrace.spark import run_spark
 
     articles = _sample_articles(sample_dir)
@@ -123,7 +119,7 @@ def test_spark_reads_jsonl_and_caps_candidates_as_the_local_runner(
     path = tmp_path / "corpus.jsonl"
     path.write_text("\n".join([*lines, "", "[1, 2]", '{"id": "no-text"}']) + "\n", encoding="utf-8")
     base = _settings(tmp_path)
-    settings = replace(base, candidates=replace(base.candidates, max_candidates_per_article=2))
+    settings = replace(base, candidates=replace(base.candidates, max_candidates_per_article=3))
     with Service(settings) as service:
         service.ingest([sample_dir / "articles"])
         local = service.analyze()
@@ -156,11 +152,12 @@ def test_score_pair_gives_the_index_verdict_on_every_sample_pair(sample_dir: Pat
     index = CandidateIndex(settings)
     for f in found:
         index.add(f)
-    near = _mutual(index._semantic_neighbours(found))
+    found_near, suspects = index._semantic_neighbours(found)
+    near = _mutual(found_near)
     expected = [
         c
         for f in found
-        for c in index._candidates(f, near.get(f.article_id))
+        for c in index._candidates(f, near.get(f.article_id), suspects=suspects[f.article_id])
         if c.a == f.article_id
     ]
     counts = CorpusCounts(

@@ -40,7 +40,7 @@ class CandidateSettings:
     # hashed, nearly free) or "static" (a static model distilled from the bundled MiniLM)
     semantic: str = "hashing"
     semantic_threshold: float = 0.4  # use 0.8 with "static"
-    semantic_top_k: int = 5
+    semantic_top_k: int = 2
     semantic_window_days: int = 3
     # a shared publication window stands in for a shared rare anchor only for vectors this
     # near: in a pile of one day's news every pair is in the window

@@ -59,16 +59,26 @@ def featurize(
         _STATE.clear()
 
 
+def _neighbours_slice(
+    bounds: tuple[int, int],
+) -> tuple[dict[str, dict[str, float]], dict[str, list[str]]]:
+    corpus: CorpusCandidates = _STATE["corpus"]
+    return corpus.neighbours(*bounds)
+
+
 def _judge_slice(bounds: tuple[int, int]) -> list[Candidate]:
     corpus: CorpusCandidates = _STATE["corpus"]
     return corpus.judge(*bounds)
 
 
 def judge(corpus: CorpusCandidates, processes: int) -> list[Candidate]:
-    """Return ``corpus.finish`` of every slice, the slices judged in ``processes`` workers."""
+    """Return ``corpus.finish`` of every slice: neighbours found, then slices judged, each
+    in ``processes`` workers forked from the corpus index."""
     bounds = [(i, min(i + CHUNK, len(corpus))) for i in range(0, len(corpus), CHUNK)]
     _STATE["corpus"] = corpus
     try:
+        with multiprocessing.get_context("fork").Pool(processes) as pool:
+            corpus.settle(pool.imap(_neighbours_slice, bounds))
         with multiprocessing.get_context("fork").Pool(processes) as pool:
             found = [c for part in pool.imap(_judge_slice, bounds) for c in part]
     finally:

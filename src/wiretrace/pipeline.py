@@ -26,6 +26,7 @@ from wiretrace.candidates import (
     CandidateFeatures,
     CandidateIndex,
     CorpusCandidates,
+    fact_overlap,
     features,
     features_scheme,
     propose,
@@ -46,7 +47,14 @@ from wiretrace.models import (
     Relation,
     SentenceRole,
 )
-from wiretrace.relation import compare, comparison_from_dict, comparison_to_dict, triage
+from wiretrace.relation import (
+    compare,
+    comparison_from_dict,
+    comparison_to_dict,
+    triage,
+    triage_by_facts,
+    unaligned_to_dict,
+)
 from wiretrace.store import Store
 from wiretrace.text import prepare
 
@@ -208,7 +216,8 @@ class Service:
         progress("candidates", 0, len(articles))
         candidates = self._propose(all_features)
         progress("candidates", len(articles), len(articles))
-        comparisons, verified = self._verify(candidates, by_id, docs, progress)
+        features_of = {f.article_id: f for f in all_features}
+        comparisons, verified = self._verify(candidates, by_id, features_of, docs, progress)
         infos = [docs.info(a) for a in articles]
         plans = plan_families(infos, comparisons)
         families = []
@@ -270,9 +279,12 @@ class Service:
         self,
         candidates: Sequence[Candidate],
         by_id: dict[str, Article],
+        features_of: dict[str, CandidateFeatures],
         docs: DocumentCache,
         progress: Progress,
     ) -> tuple[list[Comparison], int]:
+        """Return each candidate's comparison: stored, triaged from the features (a pair
+        proposed without shared text that shares too few facts), or compared now."""
         known = {(row[0], row[1], row[2], row[3]): row[4] for row in self.store.comparisons()}
         results: dict[int, Comparison] = {}
         todo: list[Job] = []
@@ -282,8 +294,17 @@ class Service:
             stored = known.get((a.id, a.content_hash, b.id, b.content_hash))
             if stored is not None:
                 results[position] = comparison_from_dict(json.loads(stored))
-            else:
-                todo.append((position, a, b, not shares_text(candidate)))
+                continue
+            cheap = None
+            if not shares_text(candidate):
+                overlap, shared = fact_overlap(features_of[a.id], features_of[b.id])
+                cheap = triage_by_facts(a.id, b.id, overlap, shared)
+            if cheap is None:
+                todo.append((position, a, b))
+                continue
+            results[position] = cheap
+            payload = json.dumps(unaligned_to_dict(cheap))
+            fresh.append((a.id, a.content_hash, b.id, b.content_hash, payload))
         for done, (position, a, b, result, payload) in enumerate(
             self._compare_all(todo, docs), start=1
         ):
@@ -300,8 +321,8 @@ class Service:
     ) -> Iterator[tuple[int, Article, Article, Comparison, str]]:
         """Compare each pair, in worker processes when there are enough; yields in input order.
 
-        A pair proposed without shared text is triaged first (``relation.triage``). Forked
-        workers start with the documents ``docs`` holds and prepare the rest themselves.
+        Forked workers start with the documents ``docs`` holds and prepare the rest
+        themselves.
         """
         run = self.settings.run
         # workers build their encoder from the settings: an injected encoder keeps work here
@@ -309,9 +330,8 @@ class Service:
         if from_settings and run.processes > 1 and len(todo) >= run.parallel_min_pairs:
             yield from _compare_in_workers(todo, self.settings, docs)
             return
-        for position, a, b, may_triage in todo:
-            da, db = docs.get(a), docs.get(b)
-            result, payload = _compare_pair(da, db, self.encoder, self.settings, may_triage)
+        for position, a, b in todo:
+            result, payload = _compare_pair(docs.get(a), docs.get(b), self.encoder, self.settings)
             yield position, a, b, result, payload
 
     def _family(self, plan: FamilyPlan, doc: Callable[[str], Document]) -> Family:
@@ -417,16 +437,14 @@ class Service:
 
 
 def _compare_pair(
-    da: Document, db: Document, encoder: Encoder, settings: Settings, may_triage: bool = False
+    da: Document, db: Document, encoder: Encoder, settings: Settings
 ) -> tuple[Comparison, str]:
-    """Compare two documents (triaged first when ``may_triage``); return the comparison and
-    its stored JSON form."""
-    result = (triage(da, db) if may_triage else None) or compare(da, db, encoder, settings)
+    """Compare two documents; return the comparison and its stored JSON form."""
+    result = compare(da, db, encoder, settings)
     return result, json.dumps(comparison_to_dict(result, *_ordered(result, da, db)))
 
 
-# (position, article a, article b, whether the pair may be triaged)
-Job = tuple[int, Article, Article, bool]
+Job = tuple[int, Article, Article]  # a pair to compare: (position, article a, article b)
 DOCUMENT_CACHE = 4096  # prepared documents a process keeps (candidates come sorted by id)
 
 
@@ -479,12 +497,10 @@ def _worker_start(settings: Settings, inherited: DocumentCache | None) -> None:
     _WORKER["docs"] = inherited if inherited is not None else DocumentCache(DOCUMENT_CACHE)
 
 
-def _worker_compare(job: tuple[Article, Article, bool]) -> tuple[Comparison, str]:
-    a, b, may_triage = job
+def _worker_compare(job: tuple[Article, Article]) -> tuple[Comparison, str]:
+    a, b = job
     docs: DocumentCache = _WORKER["docs"]
-    return _compare_pair(
-        docs.get(a), docs.get(b), _WORKER["encoder"], _WORKER["settings"], may_triage
-    )
+    return _compare_pair(docs.get(a), docs.get(b), _WORKER["encoder"], _WORKER["settings"])
 
 
 def _compare_in_workers(
@@ -499,7 +515,7 @@ def _compare_in_workers(
     method = "spawn" if "torch" in sys.modules else "fork"
     context = multiprocessing.get_context(method)
     inherited = docs if method == "fork" else None
-    jobs = [(a, b, may_triage) for _, a, b, may_triage in todo]
+    jobs = [(a, b) for _, a, b in todo]
     chunk = max(1, min(64, len(jobs) // (settings.run.processes * 8)))
     with ProcessPoolExecutor(
         max_workers=settings.run.processes,
@@ -507,7 +523,7 @@ def _compare_in_workers(
         initializer=_worker_start,
         initargs=(settings, inherited),
     ) as pool:
-        for (position, a, b, _), (result, payload) in zip(
+        for (position, a, b), (result, payload) in zip(
             todo, pool.map(_worker_compare, jobs, chunksize=chunk), strict=True
         ):
             yield position, a, b, result, payload

@@ -46,6 +46,8 @@ __all__ = [
     "comparison_to_dict",
     "profile_alignment",
     "triage",
+    "triage_by_facts",
+    "unaligned_to_dict",
 ]
 
 COMPARISON_SCHEMA = 1
@@ -62,6 +64,12 @@ class VerdictThresholds:
     # A derivation aligns most of the derivative, at a decent score, mostly in order;
     # independent reports of one event share facts but few well-scoring sentences.
     derivation_coverage: float = 0.45
+    # A rewrite takes its names and numbers from its source; a text written apart from one
+    # headline brings its own (people, figures, places) and aligns only where the topic makes
+    # both say the same thing. A derivative that kept little verbatim and has this many names/
+    # numbers the source lacks needs derivative coverage raised by this weight times their share.
+    own_facts_min: int = 3
+    own_facts_weight: float = 0.70
     derivation_score: float = 0.62
     derivation_order: float = 0.55
     derivation_kept_coverage: float = 0.35  # ... or this much of the derivative kept near-verbatim
@@ -138,6 +146,8 @@ class AlignmentProfile:
     days_apart: float | None = None  # publication gap when both times are known
     own_quotes: int = 0  # derivative quotations (4+ words) that the source does not contain
     source_own_quotes: int = 0  # source quotations the derivative does not contain
+    own_facts: int = 0  # derivative names/numbers (not opening a sentence) the source lacks
+    own_facts_share: float = 0.0  # ... over all of the derivative's
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,6 +182,21 @@ def _anchor_overlap(source: Document, derivative: Document) -> tuple[float, int]
     shared = len(source_anchors & derivative_anchors)
     smaller = min(len(source_anchors), len(derivative_anchors))
     return (shared / smaller if smaller else 0.0), shared
+
+
+def _sentence_facts(document: Document) -> frozenset[str]:
+    """Return the names and numbers of the body, read sentence by sentence.
+
+    A sentence's opening word is left out, so "However" or "The" is not taken for a name.
+    """
+    return frozenset().union(*(text_anchors(s.norm) for s in document.body))
+
+
+def _own_facts(source: Document, derivative: Document) -> tuple[int, float]:
+    """Return how many of the derivative's names/numbers the source lacks, and their share."""
+    source_facts, derivative_facts = _sentence_facts(source), _sentence_facts(derivative)
+    own = len(derivative_facts - source_facts)
+    return own, (own / len(derivative_facts) if derivative_facts else 0.0)
 
 
 _YEAR = re.compile(r"(?:19|20)\d\d")
@@ -233,6 +258,7 @@ def profile_alignment(
 
     source_chars = _body_chars(source)
     overlap, shared = _anchor_overlap(source, derivative)
+    own_facts, own_facts_share = _own_facts(source, derivative)
     return AlignmentProfile(
         source_coverage=alignment.coverage_source,
         derivative_coverage=alignment.coverage_derivative,
@@ -250,6 +276,8 @@ def profile_alignment(
         update_step=(derivative.update_marker or 0) - (source.update_marker or 0),
         own_quotes=_own_quotes(source, derivative),
         source_own_quotes=_own_quotes(derivative, source),
+        own_facts=own_facts,
+        own_facts_share=own_facts_share,
     )
 
 
@@ -385,12 +413,22 @@ def _margin(value: float, threshold: float, scale: float) -> float:
     return 0.5 + 0.5 * min(1.0, abs(value - threshold) / scale)
 
 
+def _coverage_needed(profile: AlignmentProfile, thresholds: VerdictThresholds) -> float:
+    """Return the derivative coverage a derivation needs, given the facts of its own it brings."""
+    rewritten = profile.kept_share < thresholds.independent_max_kept_share
+    if rewritten and profile.own_facts >= thresholds.own_facts_min:
+        return (
+            thresholds.derivation_coverage + thresholds.own_facts_weight * profile.own_facts_share
+        )
+    return thresholds.derivation_coverage
+
+
 def _is_derivation(profile: AlignmentProfile, thresholds: VerdictThresholds) -> bool:
     kept_coverage = profile.kept_share * profile.derivative_coverage
     if kept_coverage >= thresholds.derivation_kept_coverage:
         return True
     if (
-        profile.derivative_coverage < thresholds.derivation_coverage
+        profile.derivative_coverage < _coverage_needed(profile, thresholds)
         or profile.mean_score < thresholds.derivation_score
     ):
         return False
@@ -465,7 +503,9 @@ def _verdict(
 ) -> tuple[Relation, float, tuple[str, ...]]:
     evidence = (
         f"coverage: source {profile.source_coverage:.0%}, "
-        f"derivative {profile.derivative_coverage:.0%}",
+        f"derivative {profile.derivative_coverage:.0%} (a derivation needs "
+        f"{_coverage_needed(profile, thresholds):.0%}; the derivative has {profile.own_facts} "
+        f"names/numbers of its own, {profile.own_facts_share:.0%} of those it has)",
         f"aligned derivative text: {profile.verbatim_share:.0%} identical, "
         f"{profile.kept_share:.0%} identical or edited; mean score {profile.mean_score:.2f}",
         f"length ratio {profile.length_ratio:.2f}; order kept {profile.order_agreement:.0%}; "
@@ -502,12 +542,25 @@ def triage(
     articles). The comparison has an empty alignment and says why in its evidence.
     """
     overlap, shared = _anchor_overlap(a, b)
+    return triage_by_facts(a.id, b.id, overlap, shared, thresholds)
+
+
+def triage_by_facts(
+    a: str,
+    b: str,
+    overlap: float,
+    shared: int,
+    thresholds: VerdictThresholds = DEFAULT_THRESHOLDS,
+) -> Comparison | None:
+    """``triage`` of articles ``a`` and ``b`` from their fact overlap (the share of the smaller
+    side's names and numbers the other holds) and shared count, computed elsewhere (from the
+    candidate features: ``candidates.fact_overlap``)."""
     if overlap >= thresholds.triage_anchors:
         return None
     nothing = Alignment((), (), (), coverage_source=0.0, coverage_derivative=0.0)
     return Comparison(
-        source=a.id,
-        derivative=b.id,
+        source=a,
+        derivative=b,
         relation=Relation.UNRELATED,
         confidence=round(_margin(overlap, thresholds.triage_anchors, 0.25), 4),
         alignment=nothing,
@@ -589,6 +642,14 @@ def _pair_to_dict(
     }
 
 
+def unaligned_to_dict(c: Comparison) -> dict[str, Any]:
+    """``comparison_to_dict`` of a comparison with no aligned pairs (a triage verdict), which
+    needs no documents. Raises InputError when the comparison has pairs."""
+    if c.alignment.pairs:
+        raise InputError(f"{c.source} -> {c.derivative} has aligned pairs: documents needed")
+    return _comparison_dict(c, [])
+
+
 def comparison_to_dict(
     c: Comparison, source_doc: Document, derivative_doc: Document
 ) -> dict[str, Any]:
@@ -604,6 +665,12 @@ def comparison_to_dict(
             f"documents {source_doc.id!r}, {derivative_doc.id!r} are not the comparison's "
             f"{c.source!r}, {c.derivative!r}"
         )
+    return _comparison_dict(
+        c, [_pair_to_dict(p, source_doc, derivative_doc) for p in c.alignment.pairs]
+    )
+
+
+def _comparison_dict(c: Comparison, pairs: list[dict[str, Any]]) -> dict[str, Any]:
     alignment = c.alignment
     return {
         "schema": COMPARISON_SCHEMA,
@@ -615,7 +682,7 @@ def comparison_to_dict(
             "source": alignment.coverage_source,
             "derivative": alignment.coverage_derivative,
         },
-        "pairs": [_pair_to_dict(p, source_doc, derivative_doc) for p in alignment.pairs],
+        "pairs": pairs,
         "omitted": [
             {"sentence": o.sentence, "text": o.text, "caveat": o.caveat} for o in alignment.omitted
         ],

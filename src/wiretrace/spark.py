@@ -9,7 +9,8 @@ and decides only where each runs:
    hashes of both LSH indexes of ``propose``, its exact sentence hashes, its
    anchors); grouping by key yields document frequencies and pair hints (a
    shared band, shared rare lines, summed anchor weights). Semantic
-   neighbours come from exact search between blocks of article vectors.
+   neighbours are searched, as in the local index, among the articles sharing
+   a rare anchor: the cosine of each such pair, then each article's best.
    ``candidates.pairs.score_pair`` then gives each hinted pair the verdict
    ``propose`` gives it, and the per-article cap runs on the driver only for
    the pairs of articles over the cap (the others are all kept by it).
@@ -22,15 +23,14 @@ and decides only where each runs:
 
 The result equals the local runner's on the same articles (tests/test_spark.py).
 Limits: an LSH bucket holding very many articles emits all its pairs, as the
-local index does; the semantic search is exact, so its work grows with the
-square of the corpus (spread over ``ceil(n / VECTOR_BLOCK)**2`` tasks).
+local index does; so does an anchor held by up to ``anchor_max_df`` articles
+(its pairs feed the semantic search).
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import math
 import operator
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
@@ -38,12 +38,10 @@ from functools import lru_cache, partial
 from pathlib import Path
 from typing import NamedTuple
 
-import xxhash
-
-from wiretrace.candidates import CandidateFeatures, _cap_per_article, features
+from wiretrace.candidates import CandidateFeatures, _cap_per_article, features, shares_text
 from wiretrace.candidates.anchors import anchor_weight
 from wiretrace.candidates.pairs import CorpusCounts, band_hashes, score_pair
-from wiretrace.candidates.semantic import ArticleVectors, SemanticIndex, semantic_settings
+from wiretrace.candidates.semantic import ArticleVectors, pair_cosine, semantic_settings
 from wiretrace.config import Settings
 from wiretrace.embed import Encoder
 from wiretrace.errors import DependencyError, InputError
@@ -51,7 +49,7 @@ from wiretrace.families import FamilyPlan, MemberInfo, plan_families
 from wiretrace.ingest._records import RecordError, article_from_record
 from wiretrace.models import Article, Candidate, Comparison, Document, Family, Relation
 from wiretrace.pipeline import AnalysisReport, LazyEncoder, Service, _compare_pair, _member_info
-from wiretrace.relation import comparison_from_dict
+from wiretrace.relation import comparison_from_dict, triage, unaligned_to_dict
 from wiretrace.store import Store
 from wiretrace.text import prepare
 
@@ -64,12 +62,11 @@ except ImportError as missing:  # pragma: no cover - checked by the functions be
 else:
     _MISSING = None
 
-__all__ = ["ARTICLE_COLUMNS", "VECTOR_BLOCK", "articles_frame", "local_session", "run_spark"]
+__all__ = ["ARTICLE_COLUMNS", "articles_frame", "local_session", "run_spark"]
 
 log = logging.getLogger(__name__)
 
 ARTICLE_COLUMNS = ("id", "text", "title", "outlet", "url", "published_at")
-VECTOR_BLOCK = 4096  # articles per block of the semantic search
 _DOC_CACHE = 512  # prepared documents kept per verify partition
 _NEAR, _EXCERPT, _LINE, _ANCHOR = "n", "x", "l", "a"  # blocking key kinds
 
@@ -294,25 +291,14 @@ def _score(
         yield found
 
 
-def _vector_block(blocks: int, item: tuple[str, str]) -> tuple[int, tuple[str, str]]:
-    return xxhash.xxh3_64_intdigest(item[0].encode("utf-8")) % blocks, item
-
-
-def _block_neighbours(
-    shared: Broadcast[Settings],
-    pair: tuple[tuple[int, Iterable[tuple[str, str]]], tuple[int, Iterable[tuple[str, str]]]],
-) -> Iterator[tuple[str, list[tuple[str, float]]]]:
-    """Yield each query article's nearest neighbours among one block of articles."""
-    (_, queries), (_, held) = pair
-    semantic = semantic_settings(shared.value.candidates)
-    index = SemanticIndex()
-    for article_id, vectors in sorted(held):
-        index.add(article_id, ArticleVectors.decode(vectors))
-    asked = [(article_id, ArticleVectors.decode(vectors)) for article_id, vectors in queries]
-    found = index.neighbours(asked, semantic.top_k, semantic.threshold)
-    for (article_id, _), near in zip(asked, found, strict=True):
-        if near:
-            yield article_id, near
+def _pair_cosine(
+    item: tuple[str, tuple[tuple[str, str], str]],
+) -> tuple[tuple[str, str], float]:
+    second, ((first, first_vectors), second_vectors) = item
+    cosine = pair_cosine(
+        ArticleVectors.decode(first_vectors), ArticleVectors.decode(second_vectors)
+    )
+    return (first, second), cosine
 
 
 def _best_neighbours(
@@ -323,9 +309,12 @@ def _best_neighbours(
 
 
 def _semantic_hints(
-    featured: RDD[_Featured], settings: Settings
+    featured: RDD[_Featured],
+    hints: RDD[tuple[tuple[str, str], _PairHint]],
+    settings: Settings,
 ) -> RDD[tuple[tuple[str, str], _PairHint]]:
-    """Return a hint for each pair where one article is among the other's nearest."""
+    """Return a hint for each pair where one article is among the other's nearest, searched
+    (as the local index does) among the articles sharing a rare anchor with it."""
     semantic = semantic_settings(settings.candidates)
     context = featured.context
     if not semantic.enabled:
@@ -333,25 +322,29 @@ def _semantic_hints(
     vectors = featured.map(
         lambda item: (item.article_id, CandidateFeatures.from_json(item.features).vectors)
     ).filter(lambda item: bool(item[1]))
-    blocks = max(1, math.ceil(vectors.count() / VECTOR_BLOCK))
-    grouped = vectors.map(partial(_vector_block, blocks)).groupByKey()
-    shared = context.broadcast(settings)
-    near = grouped.cartesian(grouped).flatMap(partial(_block_neighbours, shared))
-    best = near.reduceByKey(partial(_best_neighbours, semantic.top_k))
+    pool = hints.filter(lambda item: item[1].anchors > 0.0).keys()
+    with_first = pool.join(vectors)  # (a, (b, vectors of a))
+    by_second = with_first.map(lambda item: (item[1][0], (item[0], item[1][1])))
+    cosines = by_second.join(vectors).map(_pair_cosine)
+    kept = cosines.filter(lambda item: item[1] >= semantic.threshold)
+    lists = kept.flatMap(
+        lambda item: ((item[0][0], [(item[0][1], item[1])]), (item[0][1], [(item[0][0], item[1])]))
+    )
+    best = lists.reduceByKey(partial(_best_neighbours, semantic.top_k))
     return best.flatMap(
         lambda item: (
             ((min(item[0], other), max(item[0], other)), _PairHint(False, 0, 0.0, cosine))
             for other, cosine in item[1]
         )
-    )
+    ).reduceByKey(lambda first, second: first)
 
 
 def _propose(featured: RDD[_Featured], total: int, shared: Broadcast[Settings]) -> RDD[Candidate]:
     """Return the candidates ``propose`` finds for the featured articles, before its cap."""
     settings = shared.value
     groups = featured.flatMap(partial(_blocking_keys, shared)).groupByKey().persist()
-    hints = groups.flatMap(partial(_group_hints, shared, total))
-    hints = hints.union(_semantic_hints(featured, settings)).reduceByKey(_merge_hints)
+    hints = groups.flatMap(partial(_group_hints, shared, total)).reduceByKey(_merge_hints)
+    hints = hints.union(_semantic_hints(featured, hints, settings)).reduceByKey(_merge_hints)
     worth = hints.filter(lambda item: _worth_judging(shared, item[1]))
     counted = groups.flatMap(_group_counts).groupByKey()
     judged = (
@@ -396,9 +389,10 @@ def _worker_encoder(settings: Settings) -> Encoder:
 
 
 def _compare_partition(
-    shared: Broadcast[Settings], jobs: Iterable[tuple[Article, Article]]
+    shared: Broadcast[Settings], jobs: Iterable[tuple[Article, Article, bool]]
 ) -> Iterator[tuple[str, str, str, str]]:
-    """Yield (a, b, relation, comparison JSON) for each candidate pair of articles (a < b)."""
+    """Yield (a, b, relation, comparison JSON) for each candidate pair of articles (a < b);
+    a pair proposed without shared text (flag True) is triaged first, as the service does."""
     settings = shared.value
     encoder = _worker_encoder(settings)
     docs: dict[str, Document] = {}
@@ -410,7 +404,11 @@ def _compare_partition(
             docs[article.id] = prepare(article)
         return docs[article.id]
 
-    for a, b in jobs:
+    for a, b, may_triage in jobs:
+        cheap = triage(doc(a), doc(b)) if may_triage else None
+        if cheap is not None:
+            yield a.id, b.id, cheap.relation.value, json.dumps(unaligned_to_dict(cheap))
+            continue
         result, payload = _compare_pair(doc(a), doc(b), encoder, settings)
         yield a.id, b.id, result.relation.value, payload
 
@@ -420,9 +418,9 @@ def _verify(
 ) -> list[Comparison]:
     """Return the comparisons of the kept candidates that found a relation, sorted by pair."""
     by_id = corpus.keyBy(lambda a: a.id)
-    pairs = kept.map(lambda c: (c.a, c.b))
-    with_first = pairs.join(by_id).map(lambda item: (item[1][0], item[1][1]))
-    jobs = with_first.join(by_id).map(lambda item: (item[1][0], item[1][1]))
+    pairs = kept.map(lambda c: (c.a, (c.b, not shares_text(c))))
+    with_first = pairs.join(by_id).map(lambda item: (item[1][0][0], (item[1][1], item[1][0][1])))
+    jobs = with_first.join(by_id).map(lambda item: (item[1][0][0], item[1][1], item[1][0][1]))
     compared = jobs.mapPartitions(partial(_compare_partition, shared))
     # unrelated verdicts never reach a family: they stay on the workers
     rows = compared.filter(lambda row: row[2] != Relation.UNRELATED.value).collect()

@@ -27,6 +27,7 @@ input order.
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -34,8 +35,10 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+import xxhash
 
 from wiretrace import fingerprint
+from wiretrace.align import text_anchors
 from wiretrace.candidates.anchors import anchor_weight, extract_anchors
 from wiretrace.candidates.containment import (
     LineIndex,
@@ -62,6 +65,8 @@ __all__ = [
     "CandidateIndex",
     "CorpusCandidates",
     "SemanticSettings",
+    "fact_hashes",
+    "fact_overlap",
     "features",
     "features_scheme",
     "propose",
@@ -69,7 +74,7 @@ __all__ = [
 ]
 
 FEATURES_VERSION = 1  # layout of the stored JSON
-ANCHOR_SCHEME = "a1"  # names the anchor rules; part of ``features_scheme``
+ANCHOR_SCHEME = "a2"  # names the anchor rules (a2: with fact hashes); part of the scheme
 MIN_SHARED_SENTENCES = 2
 TEMPLATE_MIN_DF = 3  # a line held by this many articles may be boilerplate
 COPY_SHARE = 0.5  # sharing this share of the smaller article's lines makes a copy
@@ -107,6 +112,7 @@ class CandidateFeatures:
     scheme: str = ""
     vectors: str = ""
     published_day: int | None = None
+    facts: tuple[int, ...] = ()  # hashes of the body's names and numbers (``fact_overlap``)
 
     def __post_init__(self) -> None:
         if self.anchor_lines and len(self.anchor_lines) != len(self.anchors):
@@ -131,6 +137,7 @@ class CandidateFeatures:
                 "anchor_lines": list(self.anchor_lines),
                 "vectors": self.vectors,
                 "published_day": self.published_day,
+                "facts": list(self.facts),
             },
             separators=(",", ":"),
         )
@@ -165,7 +172,24 @@ def _features_from_dict(data: dict[str, Any]) -> CandidateFeatures:
         scheme=str(data.get("scheme", "")),
         vectors=str(data.get("vectors", "")),
         published_day=None if data.get("published_day") is None else int(data["published_day"]),
+        facts=tuple(int(v) for v in data.get("facts", ())),
     )
+
+
+def fact_hashes(body_text: str) -> tuple[int, ...]:
+    """Return the sorted 64-bit hashes of the names and numbers of a body text (the
+    ``align.text_anchors`` that the verdict's fact overlap compares)."""
+    return tuple(
+        sorted({xxhash.xxh3_64_intdigest(a.encode("utf-8")) for a in text_anchors(body_text)})
+    )
+
+
+def fact_overlap(first: CandidateFeatures, second: CandidateFeatures) -> tuple[float, int]:
+    """Return the share of the smaller side's names and numbers the other holds, and how many
+    are shared: the verdict's fact overlap (``relation.triage``), read off the features."""
+    shared = len(set(first.facts).intersection(second.facts))
+    smaller = min(len(first.facts), len(second.facts))
+    return (shared / smaller if smaller else 0.0), shared
 
 
 def features(
@@ -197,6 +221,7 @@ def features(
         scheme=features_scheme(settings, semantic),
         vectors="" if vectors is None else vectors.encode(),
         published_day=day_number(doc.article.published_at),
+        facts=fact_hashes(doc.body_text),
     )
 
 
@@ -252,6 +277,8 @@ class CandidateIndex:
         self.scheme = features_scheme(settings, self.semantic)
         self._features: dict[str, CandidateFeatures] = {}
         self._signatures: dict[str, npt.NDArray[np.uint64]] = {}
+        self._ids: list[str] = []  # article ids in the order added ...
+        self._numbers: dict[str, int] = {}  # ... and each id's number in that order
         self._all_anchors: dict[str, frozenset[str]] = {}
         self._near = LSHIndex.for_threshold(settings.jaccard_threshold, settings.num_perm)
         self._excerpt = LSHIndex.for_threshold(
@@ -260,7 +287,7 @@ class CandidateIndex:
             fn_weight=CONTAINMENT_RECALL_WEIGHT,
         )
         self._lines = LineIndex()
-        self._anchors: dict[str, list[str]] = {}
+        self._anchors: dict[str, list[int]] = {}  # anchor -> numbers of its holders
         self._vectors = SemanticIndex()
 
     def __len__(self) -> int:
@@ -295,20 +322,35 @@ class CandidateIndex:
             self._near.add(f.article_id, f.signature)
             self._excerpt.add(f.article_id, f.signature)
         self._lines.add(f.article_id, f.sentence_hashes)
+        self._numbers[f.article_id] = len(self._ids)
         for anchor in f.anchors:
-            self._anchors.setdefault(anchor, []).append(f.article_id)
+            self._anchors.setdefault(anchor, []).append(len(self._ids))
+        self._ids.append(f.article_id)
         if self.semantic.enabled and f.vectors:
             self._vectors.add(f.article_id, ArticleVectors.decode(f.vectors))
 
     def _semantic_neighbours(
         self, queries: Sequence[CandidateFeatures]
-    ) -> dict[str, dict[str, float]]:
-        """Return each query's nearest added articles by vector cosine (id -> cosine)."""
-        asked = [(f.article_id, ArticleVectors.decode(f.vectors)) for f in queries if f.vectors]
-        if not self.semantic.enabled or not asked:
-            return {}
-        found = self._vectors.neighbours(asked, self.semantic.top_k, self.semantic.threshold)
-        return {article_id: dict(near) for (article_id, _), near in zip(asked, found, strict=True)}
+    ) -> tuple[dict[str, dict[str, float]], dict[str, list[str]]]:
+        """Return each query's nearest added articles by vector cosine (id -> cosine), among
+        the articles sharing at least one rare anchor with it (the semantic evidence needs one,
+        and searching only them keeps the search linear in the corpus); and, found on the way,
+        each query's anchor suspects (see ``_anchor_holders``)."""
+        found: dict[str, dict[str, float]] = {}
+        suspects: dict[str, list[str]] = {}
+        for f in queries:
+            suspects[f.article_id], pool = self._anchor_holders(f, self._stats(f))
+            if not self.semantic.enabled or not f.vectors:
+                continue
+            near = self._vectors.neighbours_among(
+                f.article_id,
+                ArticleVectors.decode(f.vectors),
+                pool,
+                self.semantic.top_k,
+                self.semantic.threshold,
+            )
+            found[f.article_id] = dict(near)
+        return found, suspects
 
     def query(self, f: CandidateFeatures) -> list[Candidate]:
         """Return the candidates of ``f`` among the added articles, excluding itself.
@@ -317,7 +359,8 @@ class CandidateIndex:
         Raises ValueError when ``f`` was computed with another scheme.
         """
         self._check(f)
-        found = self._candidates(f, self._semantic_neighbours([f]).get(f.article_id, {}))
+        near, suspects = self._semantic_neighbours([f])
+        found = self._candidates(f, near.get(f.article_id, {}), suspects=suspects[f.article_id])
         found.sort(key=_best_first)
         return sorted(found[: self.settings.max_candidates_per_article], key=_by_ids)
 
@@ -326,22 +369,35 @@ class CandidateIndex:
         return _Stats(len(self._features) + extra, extra)
 
     def _candidates(
-        self, f: CandidateFeatures, near: dict[str, float] | None = None, after: bool = False
+        self,
+        f: CandidateFeatures,
+        near: dict[str, float] | None = None,
+        after: bool = False,
+        suspects: Sequence[str] | None = None,
     ) -> list[Candidate]:
         """Return the judged candidates of ``f``; ``near`` maps semantic neighbours to cosines.
 
         With ``after``, only articles whose ids sort after ``f``'s are judged (a corpus run
         judges each pair once, from its first article: judging and gathering are symmetric).
+        ``suspects`` are ``f``'s anchor suspects when already known.
         """
         stats = self._stats(f)
         near = near or {}
-        others = self._gather(f, stats, near)
+        if suspects is None:
+            suspects = self._anchor_holders(f, stats)[0]
+        others = self._gather(f, stats, near, suspects)
         if after:
             others = [other for other in others if other > f.article_id]
         judged = (self._judge(f, other, stats, near.get(other)) for other in others)
         return [c for c in judged if c is not None]
 
-    def _gather(self, f: CandidateFeatures, stats: _Stats, near: dict[str, float]) -> list[str]:
+    def _gather(
+        self,
+        f: CandidateFeatures,
+        stats: _Stats,
+        near: dict[str, float],
+        suspects: Iterable[str],
+    ) -> list[str]:
         """Return the ids any generator points at (a superset of the candidates), sorted."""
         found: set[str] = set()
         if f.word_count > 0:
@@ -356,21 +412,38 @@ class CandidateIndex:
             for other in holders:
                 shared_lines[other] = shared_lines.get(other, 0) + 1
         found.update(k for k, n in shared_lines.items() if n >= MIN_SHARED_SENTENCES)
-        found.update(self._anchor_suspects(f, stats))
+        found.update(suspects)
         found.update(near)
         found.discard(f.article_id)
         return sorted(found)
 
-    def _anchor_suspects(self, f: CandidateFeatures, stats: _Stats) -> Iterable[str]:
-        """Return ids whose anchor weight with ``f``, boilerplate included, is high enough."""
-        weights: dict[str, float] = {}
+    def _anchor_holders(self, f: CandidateFeatures, stats: _Stats) -> tuple[list[str], list[str]]:
+        """Return the *anchor suspects* of ``f`` (articles whose shared rare-anchor weight,
+        boilerplate included, reaches ``anchor_min_shared``) and the articles sharing at least
+        one rare anchor with it, both without ``f`` and in the order added.
+
+        The weights are summed per holder with numpy over the concatenated holder lists.
+        """
+        lists: list[list[int]] = []
+        weights: list[float] = []
         for anchor in f.anchors:
-            holders = self._anchors.get(anchor, ())
+            holders = self._anchors.get(anchor)
+            if not holders:
+                continue
             weight = self._anchor_weight(len(holders) + stats.extra, stats)
             if weight > 0.0:
-                for other in holders:
-                    weights[other] = weights.get(other, 0.0) + weight
-        return (k for k, w in weights.items() if w >= self.settings.anchor_min_shared)
+                lists.append(holders)
+                weights.append(weight)
+        if not lists:
+            return [], []
+        numbers = np.fromiter(itertools.chain.from_iterable(lists), dtype=np.int64)
+        per_holder = np.repeat(np.asarray(weights), [len(h) for h in lists])
+        unique, inverse = np.unique(numbers, return_inverse=True)
+        sums = np.bincount(inverse, weights=per_holder)
+        own = self._numbers.get(f.article_id, -1)
+        chosen = unique[sums >= self.settings.anchor_min_shared]
+        suspects = [self._ids[n] for n in chosen.tolist() if n != own]
+        return suspects, [self._ids[n] for n in unique.tolist() if n != own]
 
     def _holds(self, f: CandidateFeatures) -> bool:
         """Return True when ``f`` is the very features object added under its id."""
@@ -573,16 +646,18 @@ def propose(
     semantic settings read from ``settings``.
     """
     corpus = CorpusCandidates(all_features, settings, semantic)
+    corpus.settle([corpus.neighbours(0, len(corpus))])
     return corpus.finish(corpus.judge(0, len(corpus)))
 
 
 class CorpusCandidates:
     """``propose`` in parts: the index of a whole corpus, judged one slice of ids at a time.
 
-    ``judge(start, stop)`` returns the pairs whose first article (by id) lies in that slice of
-    the sorted ids, so slices can be judged in any order or in other processes (forked after
-    the index is built); ``finish`` caps and sorts everything found. The result equals
-    ``propose``'s however the slices were cut.
+    ``neighbours(start, stop)`` finds the semantic neighbours of a slice of the sorted ids,
+    ``settle`` takes those of all slices, then ``judge(start, stop)`` returns the pairs whose
+    first article (by id) lies in a slice; slices can be done in any order or in other
+    processes (forked after the index is built); ``finish`` caps and sorts everything found.
+    The result equals ``propose``'s however the slices were cut.
     """
 
     def __init__(
@@ -597,17 +672,40 @@ class CorpusCandidates:
         self.ordered = sorted(all_features, key=lambda f: f.article_id)
         for f in self.ordered:
             self.index.add(f)
-        self.near = _mutual(self.index._semantic_neighbours(self.ordered))
+        self.near: dict[str, dict[str, float]] = {}
+        self.suspects: dict[str, list[str]] = {}
 
     def __len__(self) -> int:
         return len(self.ordered)
 
+    def neighbours(
+        self, start: int, stop: int
+    ) -> tuple[dict[str, dict[str, float]], dict[str, list[str]]]:
+        """Return the semantic neighbours and anchor suspects of ``ordered[start:stop]``."""
+        return self.index._semantic_neighbours(self.ordered[start:stop])
+
+    def settle(
+        self, parts: Iterable[tuple[dict[str, dict[str, float]], dict[str, list[str]]]]
+    ) -> None:
+        """Take the ``neighbours`` of every slice; neighbour lists are made mutual."""
+        near: dict[str, dict[str, float]] = {}
+        for found, suspects in parts:
+            near.update(found)
+            self.suspects.update(suspects)
+        self.near = _mutual(near)
+
     def judge(self, start: int, stop: int) -> list[Candidate]:
-        """Return the candidate pairs whose first article is one of ``ordered[start:stop]``."""
+        """Return the candidate pairs whose first article is one of ``ordered[start:stop]``
+        (after ``settle``)."""
         return [
             c
             for f in self.ordered[start:stop]
-            for c in self.index._candidates(f, self.near.get(f.article_id), after=True)
+            for c in self.index._candidates(
+                f,
+                self.near.get(f.article_id),
+                after=True,
+                suspects=self.suspects.get(f.article_id),
+            )
         ]
 
     def finish(self, found: Iterable[Candidate]) -> list[Candidate]:

@@ -47,6 +47,7 @@ __all__ = [
     "SemanticSettings",
     "article_vectors",
     "day_number",
+    "pair_cosine",
     "semantic_scheme",
     "semantic_settings",
 ]
@@ -68,7 +69,7 @@ class SemanticSettings:
 
     mode: str = "off"
     threshold: float = 0.75  # cosine of article or lead vectors to propose a pair
-    top_k: int = 5  # nearest articles each article may propose
+    top_k: int = 2  # nearest articles each article may propose
     window_days: int = 3  # published this close counts as a gate when no anchor is shared ...
     window_threshold: float = 0.9  # ... for vectors at least this near: a day's news is many
     min_anchors: int = 1  # rare anchors (weight > 0) the pair must share otherwise
@@ -236,6 +237,7 @@ class SemanticIndex:
 
     def __init__(self) -> None:
         self._ids: list[str] = []
+        self._position: dict[str, int] = {}
         self._rows: list[Int8Matrix] = []
         self._matrix: FloatMatrix | None = None  # (n, 2, d) float32 of the int8 values
         self._norms: npt.NDArray[np.float64] | None = None
@@ -250,9 +252,34 @@ class SemanticIndex:
                 f"vectors of {article_id!r} have shape {vectors.rows.shape}, "
                 f"the index holds {self._rows[0].shape}"
             )
+        self._position[article_id] = len(self._ids)
         self._ids.append(article_id)
         self._rows.append(vectors.rows)
         self._matrix = None
+
+    def neighbours_among(
+        self,
+        query_id: str,
+        vectors: ArticleVectors,
+        pool: Sequence[str],
+        top_k: int,
+        threshold: float,
+    ) -> list[tuple[str, float]]:
+        """Return up to ``top_k`` (id, cosine) >= ``threshold`` among the added ids of ``pool``.
+
+        Like ``neighbours`` for one query, but only the pool is scored: the candidate
+        generator passes the articles sharing a rare anchor with the query, which keeps the
+        search linear in the corpus instead of quadratic. Ties with the ``top_k``-th best are
+        all kept, so the result does not depend on the pool's order.
+        """
+        rows = [self._position[i] for i in pool if i in self._position and i != query_id]
+        if not rows:
+            return []
+        matrix, norms = self._prepared()
+        cosines = _best_cosines(vectors.rows[None, :, :], matrix[rows], norms[rows])[0]
+        kept = _contenders(cosines[None, :], top_k, threshold)[0]
+        ranked = sorted((-float(cosines[i]), self._ids[rows[i]]) for i in np.flatnonzero(kept))
+        return [(article_id, -negative) for negative, article_id in ranked][:top_k]
 
     def _prepared(self) -> tuple[FloatMatrix, npt.NDArray[np.float64]]:
         if self._matrix is None or self._norms is None:
@@ -297,6 +324,14 @@ class SemanticIndex:
             (article_id, -negative) for negative, article_id in ranked if article_id != query_id
         ]
         return kept[:top_k]
+
+
+def pair_cosine(first: ArticleVectors, second: ArticleVectors) -> float:
+    """Return the cosine ``neighbours_among`` gives two articles (the higher of article and
+    lead cosines; exact integer arithmetic, so equal wherever it is computed)."""
+    matrix = second.rows[None, :, :].astype(np.float32)
+    norms = np.sqrt(np.einsum("nkd,nkd->nk", matrix, matrix).astype(np.float64))
+    return float(_best_cosines(first.rows[None, :, :], matrix, norms)[0, 0])
 
 
 def _contenders(
