@@ -386,3 +386,22 @@ def test_fact_overlap_of_features_is_the_verdicts_fact_overlap(sample_dir: Path)
     for a, b in itertools.combinations(docs, 2):
         assert fact_overlap(found[a.id], found[b.id]) == _anchor_overlap(a, b)
     assert CandidateFeatures.from_json(found[docs[0].id].to_json()).facts == found[docs[0].id].facts
+
+
+def test_slices_judged_apart_and_in_workers_give_the_corpus_candidates(
+    sample_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from wiretrace import parallel
+    from wiretrace.candidates import CorpusCandidates
+
+    found = [
+        features(prepare(Article(path.stem, path.read_text(encoding="utf-8"))), SETTINGS)
+        for path in sorted((sample_dir / "articles").glob("*.txt"))
+    ]
+    expected = propose(found, SETTINGS)
+    corpus = CorpusCandidates(list(reversed(found)), SETTINGS)
+    bounds = [(i, min(i + 5, len(corpus))) for i in range(0, len(corpus), 5)]
+    corpus.settle(corpus.neighbours(*b) for b in reversed(bounds))
+    assert corpus.finish(c for b in reversed(bounds) for c in corpus.judge(*b)) == expected
+    monkeypatch.setattr(parallel, "CHUNK", 4)
+    assert parallel.judge(CorpusCandidates(found, SETTINGS), 2) == expected

@@ -74,6 +74,7 @@ def test_a_new_version_joins_its_earlier_text(sample_dir: Path, tmp_path: Path) 
 
 
 def test_one_or_two_processes_give_the_same_families(sample_dir: Path, tmp_path: Path) -> None:
+    # with 2 processes, features, candidate judging and verification all run in forked workers
     from wiretrace.config import RunSettings
 
     results = []
@@ -82,7 +83,8 @@ def test_one_or_two_processes_give_the_same_families(sample_dir: Path, tmp_path:
         folder.mkdir()
         service = service_for(folder)
         service.settings = replace(
-            service.settings, run=RunSettings(processes=processes, parallel_min_pairs=1)
+            service.settings,
+            run=RunSettings(processes=processes, parallel_min_pairs=1, parallel_min_articles=1),
         )
         service.ingest([sample_dir / "articles"])
         report = service.analyze()
