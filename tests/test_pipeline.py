@@ -92,3 +92,28 @@ def test_one_or_two_processes_give_the_same_families(sample_dir: Path, tmp_path:
         results.append(report.families)
         service.close()
     assert results[0] == results[1]
+
+
+def test_a_link_the_ranking_turns_into_nothing_keeps_its_own_direction(tmp_path: Path) -> None:
+    from wiretrace.families import Link
+    from wiretrace.relation import compare
+    from wiretrace.text import prepare
+
+    story = " ".join(
+        f"Sentence {n} of the harbour report says crane {n} moved {n * 40} containers on Monday."
+        for n in range(1, 13)
+    )
+    source = prepare(Article("long", story))
+    excerpt = prepare(Article("short", " ".join(story.split(". ")[:3]) + "."))
+    service = service_for(tmp_path)
+    own = compare(source, excerpt, service.encoder, service.settings)
+    assert own.source == "long"
+    assert own.relation.is_derivation
+    # the family's ranking asks for short -> long, which reads as no derivation
+    turned = compare(excerpt, source, service.encoder, service.settings, "short")
+    assert not turned.relation.is_derivation
+    docs = {"long": source, "short": excerpt}
+    edge = service._edge(Link("short", "long", own), docs.__getitem__)
+    service.close()
+    assert (edge.source, edge.derivative, edge.relation) == ("long", "short", own.relation)
+    assert "pair's own direction is kept" in edge.evidence[-1]

@@ -350,13 +350,23 @@ class Service:
         evidence = comparison.evidence
         if not link.oriented:
             # the family's ranking overruled this pair's own direction: compare again that way
-            comparison = compare(
+            turned = compare(
                 doc(link.source), doc(link.derivative), self.encoder, self.settings, link.source
             )
-            evidence = (*comparison.evidence, "direction set by the family's ranking")
+            if turned.relation.is_derivation:
+                comparison = turned
+                evidence = (*turned.evidence, "direction set by the family's ranking")
+            else:
+                # read the other way it is no derivation: an "unrelated" or "independent" link
+                # would stand in the tree, so the pair keeps its own direction and verdict
+                evidence = (
+                    *comparison.evidence,
+                    f"the family's ranking put {link.source} first, but read that way the pair "
+                    f"is {turned.relation.value}: the pair's own direction is kept",
+                )
         return Edge(
-            source=link.source,
-            derivative=link.derivative,
+            source=comparison.source,
+            derivative=comparison.derivative,
             relation=comparison.relation,
             score=round(comparison.confidence, 4),
             changes=comparison.changes,
