@@ -13,6 +13,8 @@ from hypothesis import strategies as st
 from wiretrace import embed
 from wiretrace.config import EmbedSettings
 from wiretrace.embed import (
+    CachedEncoder,
+    HashingEncoder,
     MiniLMEncoder,
     MiniLMInt8Encoder,
     build_int8_model,
@@ -203,3 +205,11 @@ def test_missing_build_tools_name_the_extra(
     monkeypatch.setattr(embed, "_BUILD_TOOLS", ("wiretrace_no_such_tool",))
     with pytest.raises(DependencyError, match=r"wiretrace_no_such_tool.*wiretrace\[semantic\]"):
         build_int8_model(tmp_path, tmp_path / "models" / "model.int8.onnx")
+
+
+def test_a_full_cache_starts_over_without_losing_the_sentences_asked_for() -> None:
+    inner = HashingEncoder()
+    cached = CachedEncoder(inner, max_items=3)
+    cached.encode(["one old sentence.", "two old sentences."])
+    asked = ["one old sentence.", "a new one.", "another new one.", "two old sentences."]
+    assert np.array_equal(cached.encode(asked), inner.encode(asked))

@@ -120,15 +120,19 @@ class CachedEncoder:
         self._max_items = max_items
 
     def encode(self, sentences: Sequence[str]) -> Matrix:
-        missing = sorted({s for s in sentences if s not in self._cache})
+        if not sentences:
+            return self.inner.encode([])
+        needed = set(sentences)
+        found = {s: self._cache[s] for s in needed if s in self._cache}
+        missing = sorted(needed - found.keys())
         if missing:
+            # a full cache starts over; the vectors of this call are kept aside, not lost
             if len(self._cache) + len(missing) > self._max_items:
                 self._cache.clear()
             for sentence, vector in zip(missing, self.inner.encode(missing), strict=True):
                 self._cache[sentence] = vector
-        if not sentences:
-            return self.inner.encode([])
-        return np.stack([self._cache[s] for s in sentences]).astype(np.float32)
+                found[sentence] = vector
+        return np.stack([found[s] for s in sentences]).astype(np.float32)
 
 
 STATIC_RECIPE = "minilm-l6-v2/token-mean/pca{dims}/zipf-sif1e-4/f16"
