@@ -227,16 +227,24 @@ def _wire_pickups(run: PileRun, wire: set[str]) -> set[str]:
 
 
 def _helsinki_hand(run: PileRun) -> tuple[int | None, int, list[str]]:
-    sample = sampled_edges(run.families)
+    """Return (right, checked, table lines): every hand verdict whose edge (source, derivative,
+    relation) this run reports again counts, drawn in the current sample or not, so that a
+    change elsewhere in the edge list (which redraws the sample) does not drop the verdicts of
+    edges that did not change."""
     verdicts = hand_verdicts()
-    judged = [verdicts.get((e.source, e.derivative, e.relation.value)) for e in sample]
+    current = {(e.source, e.derivative, e.relation.value) for f in run.families for e in f.edges}
+    matched = sorted(key for key in verdicts if key in current)
+    sample = sampled_edges(run.families)
+    drawn = {(e.source, e.derivative, e.relation.value) for e in sample}
     lines = [
-        f"| `{e.source}` | `{e.derivative}` | {e.relation.value} | {v or 'not yet checked'} |"
-        for e, v in zip(sample, judged, strict=True)
+        f"| `{source}` | `{derivative}` | {relation} | {verdicts[(source, derivative, relation)]} "
+        f"| {'yes' if (source, derivative, relation) in drawn else 'no'} |"
+        for source, derivative, relation in matched
     ]
-    checked = [v for v in judged if v is not None]
-    right = sum(1 for v in checked if v == "right") if checked else None
-    return right, len(checked), lines
+    unchecked = [key for key in sorted(drawn) if key not in verdicts]
+    lines += [f"| `{a}` | `{b}` | {r} | not yet checked | yes |" for a, b, r in unchecked]
+    right = sum(1 for key in matched if verdicts[key] == "right") if matched else None
+    return right, len(matched), lines
 
 
 def _helsinki_examples(run: PileRun, ids: Iterable[str], k: int = 3) -> list[str]:
@@ -338,11 +346,13 @@ def _helsinki_markdown(
             "In a derivation edge but not labelled wire (examples):",
             *_helsinki_examples(run, predicted - wire),
             "",
-            f"Hand-checked sample ({HAND_SAMPLE} edges, seed {SEED}; verdicts and reasons in "
-            "`docs/helsinki_edges.md`):",
+            f"Hand verdicts (`docs/helsinki_edges.md`, with reasons) of the edges this run "
+            f"reports again, and this run's sample of {HAND_SAMPLE} (seed {SEED}) where not yet "
+            "checked. The verdicts were made on an earlier run; an edge whose source, derivative "
+            "or relation changed since is left out of the count.",
             "",
-            "| source | derivative | relation | verdict |",
-            "|---|---|---|---|",
+            "| source | derivative | relation | verdict | in this run's sample |",
+            "|---|---|---|---|---|",
             *sample_lines,
         ]
     )
