@@ -192,23 +192,39 @@ def plan_families(
         stories.union(c.source, c.derivative)
 
     by_pair = {_pair_key(c.source, c.derivative): c for c in derivations}
+    # comparisons grouped by story and tree once, so a large pile is not scanned per story
+    derivations_of: dict[str, list[Comparison]] = defaultdict(list)
+    for c in derivations:
+        derivations_of[stories.find(c.source)].append(c)
+    independents_of: dict[str, list[Comparison]] = defaultdict(list)
+    for c in independents:
+        independents_of[stories.find(c.source)].append(c)
     plans: list[FamilyPlan] = []
     for story in stories.groups():
-        story_derivations = [c for c in derivations if c.source in story]
-        tree_groups = sorted({trees.find(m) for m in story})
+        tree_of = {m: trees.find(m) for m in story}
+        members_of: dict[str, list[str]] = defaultdict(list)
+        for member in story:  # sorted: each tree's members come sorted too
+            members_of[tree_of[member]].append(member)
+        comparisons_of: dict[str, list[Comparison]] = defaultdict(list)
+        for c in derivations_of[stories.find(story[0])]:
+            comparisons_of[tree_of[c.source]].append(c)
         roots: list[str] = []
         links: list[Link] = []
         duplicates: list[tuple[str, ...]] = []
-        for tree_root in tree_groups:
-            tree = sorted(m for m in story if trees.find(m) == tree_root)
-            tree_comparisons = [c for c in story_derivations if c.source in tree]
-            order = _rank(tree, tree_comparisons, info)
-            tree_links, groups = _tree_links(order, by_pair, info)
+        for tree_root in sorted(members_of):
+            tree_comparisons = comparisons_of[tree_root]
+            order = _rank(members_of[tree_root], tree_comparisons, info)
+            tree_pairs = {
+                key: by_pair[key]
+                for key in (_pair_key(c.source, c.derivative) for c in tree_comparisons)
+            }
+            tree_links, groups = _tree_links(order, tree_pairs, info)
             roots.append(order[0])
             links.extend(tree_links)
             duplicates.extend(groups)
         origin = _family_origin(roots, links, info)
-        independent_links = _connect_trees(story, trees, independents, origin)
+        story_independents = independents_of[stories.find(story[0])]
+        independent_links = _connect_trees(story, trees, story_independents, origin)
         plans.append(
             FamilyPlan(
                 id=family_id(origin),
