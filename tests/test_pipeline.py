@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
+
 from wiretrace.config import EmbedSettings, Settings, StoreSettings
 from wiretrace.models import Article, Relation
 from wiretrace.pipeline import Service
@@ -117,3 +119,18 @@ def test_a_link_the_ranking_turns_into_nothing_keeps_its_own_direction(tmp_path:
     service.close()
     assert (edge.source, edge.derivative, edge.relation) == ("long", "short", own.relation)
     assert "pair's own direction is kept" in edge.evidence[-1]
+
+
+def test_features_stored_in_batches_are_all_reused(
+    sample_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("wiretrace.pipeline.FEATURE_BATCH", 4)
+    service = service_for(tmp_path)
+    service.ingest([sample_dir / "articles"])
+    first = service.analyze()
+    assert first.featured == first.articles
+    assert len(service.store.features()) == first.articles
+    again = service.analyze()
+    service.close()
+    assert again.featured == 0
+    assert again.families == first.families

@@ -263,9 +263,12 @@ class Service:
             fresh.append((doc.id, doc.article.content_hash, computed_features.to_json()))
             if done % 500 == 0:
                 progress("fingerprint", len(found), len(articles))
+            if len(fresh) >= FEATURE_BATCH:  # stored as they come: a large pile's JSON is big
+                self.store.put_features(fresh)
+                fresh.clear()
         self.store.put_features(fresh)
         progress("fingerprint", len(articles), len(articles))
-        return [found[article.id] for article in articles], len(fresh)
+        return [found[article.id] for article in articles], len(todo)
 
     def _propose(self, all_features: Sequence[CandidateFeatures]) -> list[Candidate]:
         """Return the candidate pairs of the corpus, judged in forked workers when many."""
@@ -454,6 +457,7 @@ def _compare_pair(
     return result, json.dumps(comparison_to_dict(result, *_ordered(result, da, db)))
 
 
+FEATURE_BATCH = 5000  # computed features written to the store this many at a time
 Job = tuple[int, Article, Article]  # a pair to compare: (position, article a, article b)
 DOCUMENT_CACHE = 4096  # prepared documents a process keeps (candidates come sorted by id)
 
