@@ -18,7 +18,7 @@ import sys
 import tempfile
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -195,16 +195,22 @@ _VERDICT_ROW = re.compile(
 )
 
 
+def _table_rows(path: Path, row: re.Pattern[str]) -> Iterator[tuple[str, ...]]:
+    """Yield the groups of each line of a hand-verdict file that ``row`` matches (none when
+    the file is missing)."""
+    if not path.exists():
+        return
+    for line in path.read_text(encoding="utf-8").splitlines():
+        match = row.match(line)
+        if match:
+            yield match.groups()
+
+
 def hand_verdicts(path: Path = EDGE_VERDICTS) -> dict[tuple[str, str, str], str]:
     """Return the hand verdicts of docs/helsinki_edges.md keyed by (source, derivative, relation)."""
-    if not path.exists():
-        return {}
     verdicts = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        match = _VERDICT_ROW.match(line)
-        if match:
-            source, derivative, relation, verdict = match.groups()
-            verdicts[(source, derivative, relation)] = verdict
+    for source, derivative, relation, verdict in _table_rows(path, _VERDICT_ROW):
+        verdicts[(source, derivative, relation)] = verdict
     return verdicts
 
 
@@ -597,14 +603,9 @@ _FAMILY_ROW = re.compile(
 
 def bbc_verdicts(path: Path = BBC_FAMILY_VERDICTS) -> dict[str, FamilyVerdict]:
     """Return the hand verdicts of docs/bbc_families.md keyed by family id ({} without it)."""
-    if not path.exists():
-        return {}
     verdicts = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        match = _FAMILY_ROW.match(line)
-        if match:
-            family_id, verdict, reason = match.groups()
-            verdicts[family_id] = FamilyVerdict(verdict, reason)
+    for family_id, verdict, reason in _table_rows(path, _FAMILY_ROW):
+        verdicts[family_id] = FamilyVerdict(verdict, reason)
     return verdicts
 
 

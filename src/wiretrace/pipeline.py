@@ -497,10 +497,6 @@ class DocumentCache:
         known = self._infos.get(article.id)
         return known if known is not None else _member_info(self.get(article))
 
-    def documents(self) -> dict[str, Document]:
-        """Return the documents kept now, by id."""
-        return dict(self._docs)
-
 
 _WORKER: dict[str, Any] = {}
 
