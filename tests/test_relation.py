@@ -174,6 +174,52 @@ def test_named_source_is_obeyed_and_checked() -> None:
         run(original, excerpt, source="elsewhere")
 
 
+# One airline, two orders in one month: the second story repeats the first's background
+# (fleet, passengers, chief executive) but leads with other news.
+AIRLINE_ORDER = (
+    "Skyhaven Air has ordered 30 Corvid C-9 jets worth 2.4 billion dollars, it said on Monday.",
+    "The Corvid jets will fly its busiest routes from Tallin Field from 2027.",
+    "The order includes options on 15 more jets and a maintenance deal with Corvid Works.",
+    "Analysts at Halden Bank said the price was a steep discount on the list value.",
+    "Skyhaven Air, founded in 2003 by Marek Dorn, flies a fleet of 41 planes.",
+    "It carried 6.8 million passengers last year, up 18 percent on the year before.",
+    "Chief executive Ines Vahl wants the carrier to double in size by 2030.",
+    "Shares in the airline rose 4 percent in Ostby on the news.",
+)
+AIRLINE_TURBOPROPS = (
+    "Skyhaven Air is buying 12 Tern T-70 turboprops from Pelham Aero for its island routes.",
+    "The Tern aircraft seat 70 passengers and will replace ageing Dash planes at Norrport.",
+    "Pelham Aero said the first two would be delivered next spring from its Kell plant.",
+    "Unions at the regional base welcomed the deal, which secures 300 pilot jobs.",
+    "Skyhaven Air was founded in 2003 by Marek Dorn and has a fleet of 41 planes.",
+    "Last year it carried 6.8 million passengers, a rise of 18 percent.",
+    "Its chief executive, Ines Vahl, aims to double the carrier's size by 2030.",
+    "The value of the deal was not disclosed.",
+)
+
+
+def test_stories_of_one_beat_sharing_background_are_not_one_event() -> None:
+    order = make_document("order", AIRLINE_ORDER)
+    turboprops = make_document("turboprops", AIRLINE_TURBOPROPS)
+    comparison = run(order, turboprops)
+    assert comparison.relation is Relation.UNRELATED
+    assert any("lead names/numbers found in the other: " in e for e in comparison.evidence)
+    # every other test of one event passes: only the leads' different news keeps them apart
+    lenient = dataclasses.replace(DEFAULT_THRESHOLDS, same_event_lead_support=0.0)
+    joined = compare(order, turboprops, ENCODER, SETTINGS, thresholds=lenient)
+    assert joined.relation is Relation.INDEPENDENT
+
+
+def test_reports_of_one_event_lead_with_the_same_news() -> None:
+    source, derivative = make_document("wire", ORIGINAL), make_document("local", INDEPENDENT_REPORT)
+    alignment = run(source, derivative).alignment
+    profile = profile_alignment(alignment, source, derivative)
+    assert profile.lead_support >= DEFAULT_THRESHOLDS.same_event_lead_support
+    order, turboprops = make_document("a", AIRLINE_ORDER), make_document("b", AIRLINE_TURBOPROPS)
+    apart = profile_alignment(run(order, turboprops).alignment, order, turboprops)
+    assert apart.lead_support < DEFAULT_THRESHOLDS.same_event_lead_support
+
+
 # One headline, "Marlow council votes to close the old Tane bridge", written up three ways.
 BRIDGE_REPORT = (
     "The council of Marlow voted on Monday to close the old Tane bridge to all traffic.",

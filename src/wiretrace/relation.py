@@ -85,6 +85,11 @@ class VerdictThresholds:
     # carry. Two stories about one athlete or minister share names; reports of one event share
     # its numbers or its quotes.
     same_event_min_numbers: int = 2
+    # ... and the same news: a report leads with its event, so most names and numbers of each
+    # side's lead (its first ``LEAD_SENTENCES`` body sentences) are found in the other. Two
+    # stories of one beat lead with different news (another index, another order, another
+    # match) and share only their background.
+    same_event_lead_support: float = 0.35
     # Two reports that each carry quotations the other lacks, this many in all, did their own
     # reporting: a rewrite keeps or drops its source's quotes; it does not bring new ones, and
     # an update or a condensed copy has quotes of its own on one side only.
@@ -148,6 +153,9 @@ class AlignmentProfile:
     source_own_quotes: int = 0  # source quotations the derivative does not contain
     own_facts: int = 0  # derivative names/numbers (not opening a sentence) the source lacks
     own_facts_share: float = 0.0  # ... over all of the derivative's
+    # the smaller of the two sides' shares of lead names/numbers found in the other body
+    # (1.0 when a lead has none)
+    lead_support: float = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,6 +198,22 @@ def _sentence_facts(document: Document) -> frozenset[str]:
     A sentence's opening word is left out, so "However" or "The" is not taken for a name.
     """
     return frozenset().union(*(text_anchors(s.norm) for s in document.body))
+
+
+LEAD_SENTENCES = 2  # a news story's lead: its first body sentences
+
+
+def _lead_support(first: Document, second: Document) -> float:
+    """Return the smaller of the shares of each side's lead names/numbers found in the other's
+    body (1.0 for a lead without any: nothing speaks against the same news)."""
+
+    def support(lead_of: Document, body_of: Document) -> float:
+        lead = frozenset().union(*(text_anchors(s.norm) for s in lead_of.body[:LEAD_SENTENCES]))
+        if not lead:
+            return 1.0
+        return len(lead & _sentence_facts(body_of)) / len(lead)
+
+    return min(support(first, second), support(second, first))
 
 
 def _own_facts(source: Document, derivative: Document) -> tuple[int, float]:
@@ -278,6 +302,7 @@ def profile_alignment(
         source_own_quotes=_own_quotes(derivative, source),
         own_facts=own_facts,
         own_facts_share=own_facts_share,
+        lead_support=_lead_support(source, derivative),
     )
 
 
@@ -455,6 +480,7 @@ def _no_derivation(
             profile.shared_figures >= thresholds.same_event_min_numbers
             or profile.shared_quotes >= 1
         )
+        and profile.lead_support >= thresholds.same_event_lead_support
     )
     if same_event:
         return Relation.INDEPENDENT, confidence
@@ -511,7 +537,8 @@ def _verdict(
         f"length ratio {profile.length_ratio:.2f}; order kept {profile.order_agreement:.0%}; "
         f"shared names/numbers {profile.anchor_overlap:.0%}; "
         f"quotations of its own: derivative {profile.own_quotes}, "
-        f"source {profile.source_own_quotes}",
+        f"source {profile.source_own_quotes}; "
+        f"lead names/numbers found in the other: {profile.lead_support:.0%}",
     )
     own_reporting = (
         min(profile.own_quotes, profile.source_own_quotes) >= 1
