@@ -128,10 +128,23 @@ def test_folders_are_walked_recursively_in_sorted_order(tmp_path: Path) -> None:
         _write(tmp_path / name, f"Text of {name}.")
     _write(tmp_path / ".DS_Store", b"\x00\x01")
     first = [a.id for a in _read(tmp_path)[0]]
-    assert first == ["a", "c", "deep", "a", "z"]  # a folder's files, then its subfolders
+    # a folder's files, then its subfolders; a subfolder's files are named by their path in it
+    assert first == ["a", "c", "a/nested/deep", "b/a", "b/z"]
     texts = [a.text for a in _read(tmp_path)[0]]
     assert texts[2:4] == ["Text of a/nested/deep.txt.", "Text of b/a.txt."]
     assert [a.id for a in _read(tmp_path)[0]] == first
+
+
+def test_files_of_one_name_in_two_subfolders_are_two_articles(tmp_path: Path) -> None:
+    _write(tmp_path / "afp" / "story.txt", "The wire's text of the story.")
+    _write(tmp_path / "blog" / "story.txt", "The blog's text of another story.")
+    _write(tmp_path / "blog" / "meta.jsonl", _jsonl({"id": "story", "outlet": "Blog"}))
+    articles, errors = _read(tmp_path)
+    assert errors == []
+    assert [(a.id, a.outlet) for a in articles] == [("afp/story", None), ("blog/story", "Blog")]
+    # a file given directly keeps its stem, as before
+    direct, _ = _read(tmp_path / "afp" / "story.txt")
+    assert [a.id for a in direct] == ["story"]
 
 
 def test_paths_are_read_in_the_order_given(tmp_path: Path) -> None:

@@ -58,18 +58,24 @@ def _reads_as_title(line: str) -> bool:
     return line[-1] in _CLOSING_QUOTES or line[-1] not in _NOT_TITLE_ENDINGS
 
 
-def read_plain(path: Path, meta: Mapping[str, Metadata], max_chars: int) -> Iterator[Outcome]:
-    """Yield the article of a .txt/.md file (id = file stem), or its error."""
+def read_plain(
+    path: Path, meta: Mapping[str, Metadata], max_chars: int, article_id: str | None = None
+) -> Iterator[Outcome]:
+    """Yield the article of a .txt/.md file (id ``article_id``, else the file stem), or its
+    error."""
     text = read_text(path, max_bytes=max_chars * _BYTES_PER_CHAR + 3)
     if isinstance(text, InputError):
         yield text
         return
     title, body = split_title(text.replace("\r\n", "\n").replace("\r", "\n"))
-    yield _single_article(path, body, title, meta, max_chars)
+    yield _single_article(path, body, title, meta, max_chars, article_id)
 
 
-def read_html(path: Path, meta: Mapping[str, Metadata], max_chars: int) -> Iterator[Outcome]:
-    """Yield the article of an .html/.htm page (id = file stem), or its error.
+def read_html(
+    path: Path, meta: Mapping[str, Metadata], max_chars: int, article_id: str | None = None
+) -> Iterator[Outcome]:
+    """Yield the article of an .html/.htm page (id ``article_id``, else the file stem), or its
+    error.
 
     The title is the page's <title>, else its first <h1> (then left out of the text).
     """
@@ -82,12 +88,17 @@ def read_html(path: Path, meta: Mapping[str, Metadata], max_chars: int) -> Itera
     title = page.title
     if title is None and page.h1_block is not None:
         title = blocks.pop(page.h1_block)
-    found = _single_article(path, "\n\n".join(blocks), title, meta, max_chars)
+    found = _single_article(path, "\n\n".join(blocks), title, meta, max_chars, article_id)
     yield _with_page_meta(found, dict(page.meta)) if isinstance(found, Article) else found
 
 
 def _single_article(
-    path: Path, body: str, title: str | None, meta: Mapping[str, Metadata], max_chars: int
+    path: Path,
+    body: str,
+    title: str | None,
+    meta: Mapping[str, Metadata],
+    max_chars: int,
+    article_id: str | None = None,
 ) -> Outcome:
     if not body.strip():
         return InputError("file has no article text", path=str(path), line=1)
@@ -95,7 +106,7 @@ def _single_article(
         check_length(body, max_chars)
     except RecordError as error:
         return InputError(str(error), path=str(path), line=1)
-    article = Article(id=path.stem, text=body, title=title)
+    article = Article(id=article_id or path.stem, text=body, title=title)
     found = meta.get(path.stem)
     return article if found is None else with_metadata(article, found)
 

@@ -31,6 +31,9 @@ def read_inputs(paths: Sequence[Path], max_chars: int = 500_000) -> Iterator[Art
 
     Paths are read in the given order; a folder yields its files in name order,
     then its subfolders (recursively, in name order); hidden entries are skipped.
+    A text or HTML file is named by its stem, inside a subfolder of a folder given by
+    its path from that folder (``sub/story`` for ``folder/sub/story.txt``), so files of
+    one name in different subfolders stay different articles.
     Errors are yielded, not raised, so one bad file or record never stops the
     rest. See the package docstring for the formats.
 
@@ -80,22 +83,27 @@ def _read_folder(root: Path, folder_meta: _FolderMeta, max_chars: int) -> Iterat
     for folder, dirnames, filenames in os.walk(root):
         dirnames[:] = sorted(name for name in dirnames if not name.startswith("."))
         here = Path(folder)
+        prefix = here.relative_to(root).as_posix()
         yield from folder_meta.errors_of(here)
         for name in sorted(filenames):
             if not name.startswith(".") and name != META_FILE:
-                yield from _read_file(here / name, folder_meta.of(here), max_chars)
+                path = here / name
+                article_id = path.stem if prefix == "." else f"{prefix}/{path.stem}"
+                yield from _read_file(path, folder_meta.of(here), max_chars, article_id)
 
 
-def _read_file(path: Path, meta: dict[str, Metadata], max_chars: int) -> Iterator[Outcome]:
+def _read_file(
+    path: Path, meta: dict[str, Metadata], max_chars: int, article_id: str | None = None
+) -> Iterator[Outcome]:
     suffix = path.suffix.lower()
     if path.name == META_FILE:
         yield InputError(
             "meta.jsonl holds metadata for a folder's files, not articles", path=str(path)
         )
     elif suffix in PLAIN_SUFFIXES:
-        yield from read_plain(path, meta, max_chars)
+        yield from read_plain(path, meta, max_chars, article_id)
     elif suffix in HTML_SUFFIXES:
-        yield from read_html(path, meta, max_chars)
+        yield from read_html(path, meta, max_chars, article_id)
     elif suffix in JSONL_SUFFIXES:
         yield from read_jsonl(path, max_chars)
     elif suffix in CSV_SUFFIXES:
