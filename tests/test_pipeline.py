@@ -98,6 +98,7 @@ def test_one_or_two_processes_give_the_same_families(sample_dir: Path, tmp_path:
 
 def test_a_link_the_ranking_turns_into_nothing_keeps_its_own_direction(tmp_path: Path) -> None:
     from wiretrace.families import Link
+    from wiretrace.pipeline import build_edge
     from wiretrace.relation import compare
     from wiretrace.text import prepare
 
@@ -115,7 +116,9 @@ def test_a_link_the_ranking_turns_into_nothing_keeps_its_own_direction(tmp_path:
     turned = compare(excerpt, source, service.encoder, service.settings, "short")
     assert not turned.relation.is_derivation
     docs = {"long": source, "short": excerpt}
-    edge = service._edge(Link("short", "long", own), docs.__getitem__)
+    edge = build_edge(
+        Link("short", "long", own), docs.__getitem__, service.encoder, service.settings
+    )
     service.close()
     assert (edge.source, edge.derivative, edge.relation) == ("long", "short", own.relation)
     assert "pair's own direction is kept" in edge.evidence[-1]

@@ -222,7 +222,7 @@ class Service:
         plans = plan_families(infos, comparisons)
         families = []
         for done, plan in enumerate(plans, start=1):
-            families.append(self._family(plan, doc))
+            families.append(build_family(plan, doc, self.encoder, self.settings))
             if done % 500 == 0 or done == len(plans):
                 progress("families", done, len(plans))
         self.store.replace_families(families)
@@ -337,45 +337,6 @@ class Service:
             result, payload = _compare_pair(docs.get(a), docs.get(b), self.encoder, self.settings)
             yield position, a, b, result, payload
 
-    def _family(self, plan: FamilyPlan, doc: Callable[[str], Document]) -> Family:
-        edges = [self._edge(link, doc) for link in plan.links]
-        edges += [self._edge(link, doc) for link in plan.independent_links]
-        return Family(
-            id=plan.id,
-            origin=plan.origin,
-            members=plan.members,
-            edges=tuple(sorted(edges, key=lambda e: (e.source, e.derivative))),
-            duplicate_groups=plan.duplicate_groups,
-        )
-
-    def _edge(self, link: Link, doc: Callable[[str], Document]) -> Edge:
-        comparison = link.comparison
-        evidence = comparison.evidence
-        if not link.oriented:
-            # the family's ranking overruled this pair's own direction: compare again that way
-            turned = compare(
-                doc(link.source), doc(link.derivative), self.encoder, self.settings, link.source
-            )
-            if turned.relation.is_derivation:
-                comparison = turned
-                evidence = (*turned.evidence, "direction set by the family's ranking")
-            else:
-                # read the other way it is no derivation: an "unrelated" or "independent" link
-                # would stand in the tree, so the pair keeps its own direction and verdict
-                evidence = (
-                    *comparison.evidence,
-                    f"the family's ranking put {link.source} first, but read that way the pair "
-                    f"is {turned.relation.value}: the pair's own direction is kept",
-                )
-        return Edge(
-            source=comparison.source,
-            derivative=comparison.derivative,
-            relation=comparison.relation,
-            score=round(comparison.confidence, 4),
-            changes=comparison.changes,
-            evidence=evidence,
-        )
-
     def check(self, article: Article) -> CheckResult:
         """Match an article against everything stored, without storing it.
 
@@ -447,6 +408,55 @@ class Service:
             raise NotFoundError(f"--source {source!r} is neither {a.id!r} nor {b.id!r}")
         result = compare(da, db, self.encoder, self.settings, source)
         return (result, *_ordered(result, da, db))
+
+
+def build_family(
+    plan: FamilyPlan, doc: Callable[[str], Document], encoder: Encoder, settings: Settings
+) -> Family:
+    """Return the family a plan describes, each link turned into an edge (``build_edge``).
+
+    ``doc`` gives the prepared document of an id; it is read only for links the family's
+    ranking turned around, which are compared again in the ranking's direction.
+    """
+    edges = [build_edge(link, doc, encoder, settings) for link in plan.links]
+    edges += [build_edge(link, doc, encoder, settings) for link in plan.independent_links]
+    return Family(
+        id=plan.id,
+        origin=plan.origin,
+        members=plan.members,
+        edges=tuple(sorted(edges, key=lambda e: (e.source, e.derivative))),
+        duplicate_groups=plan.duplicate_groups,
+    )
+
+
+def build_edge(
+    link: Link, doc: Callable[[str], Document], encoder: Encoder, settings: Settings
+) -> Edge:
+    """Return the edge of a family link, with its comparison's changes and evidence."""
+    comparison = link.comparison
+    evidence = comparison.evidence
+    if not link.oriented:
+        # the family's ranking overruled this pair's own direction: compare again that way
+        turned = compare(doc(link.source), doc(link.derivative), encoder, settings, link.source)
+        if turned.relation.is_derivation:
+            comparison = turned
+            evidence = (*turned.evidence, "direction set by the family's ranking")
+        else:
+            # read the other way it is no derivation: an "unrelated" or "independent" link
+            # would stand in the tree, so the pair keeps its own direction and verdict
+            evidence = (
+                *comparison.evidence,
+                f"the family's ranking put {link.source} first, but read that way the pair "
+                f"is {turned.relation.value}: the pair's own direction is kept",
+            )
+    return Edge(
+        source=comparison.source,
+        derivative=comparison.derivative,
+        relation=comparison.relation,
+        score=round(comparison.confidence, 4),
+        changes=comparison.changes,
+        evidence=evidence,
+    )
 
 
 def _compare_pair(

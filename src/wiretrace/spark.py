@@ -48,9 +48,14 @@ from wiretrace.errors import DependencyError, InputError
 from wiretrace.families import FamilyPlan, MemberInfo, plan_families
 from wiretrace.ingest._records import RecordError, article_from_record
 from wiretrace.models import Article, Candidate, Comparison, Document, Family, Relation
-from wiretrace.pipeline import AnalysisReport, LazyEncoder, Service, _compare_pair, _member_info
+from wiretrace.pipeline import (
+    AnalysisReport,
+    LazyEncoder,
+    _compare_pair,
+    _member_info,
+    build_family,
+)
 from wiretrace.relation import comparison_from_dict, triage, unaligned_to_dict
-from wiretrace.store import Store
 from wiretrace.text import prepare
 
 try:
@@ -456,8 +461,8 @@ def _families(
         members.filter(lambda m: m.id not in shared.value).mapPartitions(_singleton_plans).collect()
     )
     docs = _documents_for_edges(corpus, plans)
-    with Service(settings, store=Store("sqlite://")) as service:
-        families = [service._family(plan, docs.__getitem__) for plan in plans]
+    encoder = LazyEncoder(settings)
+    families = [build_family(plan, docs.__getitem__, encoder, settings) for plan in plans]
     return sorted(families, key=lambda f: f.id)
 
 
