@@ -151,6 +151,20 @@ def test_publication_time_tells_an_update_from_an_excerpt() -> None:
     assert (untimed.source, untimed.relation) == ("late", Relation.EXCERPT)
 
 
+def test_a_retopped_version_is_the_update_of_the_text_it_holds() -> None:
+    # no times and no markers: the newer version puts its news above the old story, while an
+    # excerpt keeps its source's top (the untimed case above, new material at the end)
+    retopped = make_document("later", [*NEW_MATERIAL, *ORIGINAL])
+    comparison = run(retopped, make_document("earlier", ORIGINAL))
+    assert (comparison.source, comparison.derivative) == ("earlier", "later")
+    assert comparison.relation is Relation.UPDATE
+    assert any(e.startswith("new top: later opens with") for e in comparison.evidence)
+    # a lead sentence (under a sixth of the text) cut from a copy does not make the original
+    # the later version
+    cut = run(make_document("site", ORIGINAL[1:]), make_document("wire", ORIGINAL))
+    assert cut.source == "wire"
+
+
 def test_independent_report_of_the_same_event() -> None:
     comparison = run(make_document("wire", ORIGINAL), make_document("local", INDEPENDENT_REPORT))
     assert comparison.relation is Relation.INDEPENDENT

@@ -128,6 +128,13 @@ _DATELINE_WEIGHT = 0.3
 _ATTRIBUTION_WEIGHT = 0.2
 _SITE_MATERIAL_WEIGHT = 0.3
 _DETAIL_WEIGHT = 0.4
+# A text holding nearly all of another plus new material above it is the later version: an
+# excerpt keeps its source's top and cuts the end, while an update, a rolling file's newer
+# snapshot or a re-topped story puts the news first. Strong enough to outweigh containment.
+_NEW_TOP_WEIGHT = 2.0
+_NEW_TOP_KEPT = 0.80  # the smaller text is this much covered (held nearly whole)
+_NEW_TOP_GAP = 0.10  # ... and the larger this much less
+_NEW_TOP_MIN_SHARE = 0.15  # new material above the shared text, share of the larger body
 
 _SITE_ROLES = (SentenceRole.CHROME, SentenceRole.CAPTION, SentenceRole.CREDIT)
 
@@ -401,11 +408,40 @@ def _detail_clue(a: Document, b: Document) -> _Clue | None:
     return _Clue(weight, note)
 
 
+def _new_top_clue(a: Document, b: Document, alignment: Alignment) -> _Clue | None:
+    """Return a clue that the larger of two nested texts is the later version when its own
+    material sits above the text both share (and outweighs any below it)."""
+    kept_a, kept_b = alignment.coverage_source, alignment.coverage_derivative
+    if kept_a >= _NEW_TOP_KEPT and kept_b <= kept_a - _NEW_TOP_GAP:
+        grown, sign = b, 1.0  # b holds a and grew: a is the source
+        covered = {j for p in alignment.pairs for j in p.derivative_sentences}
+    elif kept_b >= _NEW_TOP_KEPT and kept_a <= kept_b - _NEW_TOP_GAP:
+        grown, sign = a, -1.0
+        covered = {i for p in alignment.pairs for i in p.source_sentences}
+    else:
+        return None
+    body = grown.body
+    shared = [k for k, sentence in enumerate(body) if sentence.index in covered]
+    total = sum(len(sentence.norm) for sentence in body)
+    if not shared or total == 0:
+        return None
+    top = sum(len(sentence.norm) for sentence in body[: shared[0]])
+    tail = sum(len(sentence.norm) for sentence in body[shared[-1] + 1 :])
+    if top < _NEW_TOP_MIN_SHARE * total or top <= tail:
+        return None
+    note = (
+        f"new top: {grown.id} opens with {top / total:.0%} of its text above what both share "
+        "(a later version re-tops a story; an excerpt keeps its source's top)"
+    )
+    return _Clue(sign * _NEW_TOP_WEIGHT * top / (top + tail), note)
+
+
 def _direction_clues(a: Document, b: Document, alignment: Alignment) -> list[_Clue]:
     """Every clue on whether ``a`` (positive) or ``b`` (negative) is the source."""
     clues = [
         _update_clue(a, b),
         _containment_clue(a, b, alignment),
+        _new_top_clue(a, b, alignment),
         _length_clue(a, b),
         _time_clue(a, b),
         _dateline_clue(a, b),
