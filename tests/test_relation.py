@@ -165,6 +165,28 @@ def test_a_retopped_version_is_the_update_of_the_text_it_holds() -> None:
     assert cut.source == "wire"
 
 
+def test_a_whole_pickup_without_its_last_line_is_verbatim_not_an_excerpt() -> None:
+    taglines = ("Anna Berg contributed to this report.", "Follow Anna Berg on Twitter: @aberg.")
+    wire = make_document("wire", [*ORIGINAL, *taglines])
+    # the site runs the whole story to its last line and drops the contributor and Twitter lines
+    pickup = make_document("site", ORIGINAL)
+    comparison = run(wire, pickup)
+    assert (comparison.source, comparison.relation) == ("wire", Relation.VERBATIM)
+    # a text cut at the end stays an excerpt
+    cut = run(wire, make_document("brief", ORIGINAL[:5]))
+    assert (cut.source, cut.relation) == ("wire", Relation.EXCERPT)
+
+
+def test_caption_stubs_are_not_compared() -> None:
+    caption = (SentenceRole.CAPTION, "Trump and Putin shake hands in Helsinki on Monday, July 16.")
+    first = make_document("gallery-1", [caption, "more_vert"])
+    second = make_document("gallery-2", [(SentenceRole.CAPTION, "Dolls on sale."), "more_vert"])
+    comparison = run(first, second)
+    assert comparison.relation is Relation.UNRELATED
+    assert comparison.alignment.pairs == ()
+    assert comparison.evidence[0].startswith("too little story text: gallery-1, gallery-2 has")
+
+
 def test_independent_report_of_the_same_event() -> None:
     comparison = run(make_document("wire", ORIGINAL), make_document("local", INDEPENDENT_REPORT))
     assert comparison.relation is Relation.INDEPENDENT

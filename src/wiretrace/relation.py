@@ -106,6 +106,9 @@ class VerdictThresholds:
     copy_verbatim_share: float = 0.50
     # VERBATIM: both bodies covered (chrome and captions live outside the body).
     verbatim_coverage: float = 0.95
+    # ... or this much of the source when the copy runs to its end: a whole pickup that drops a
+    # contributor line or adds a local aside is not an excerpt (an excerpt cuts the end)
+    whole_copy_coverage: float = 0.85
     # UPDATE: the source is nearly all there and the derivative adds a real share of new body.
     update_source_coverage: float = 0.85
     update_added_share: float = 0.15
@@ -163,6 +166,9 @@ class AlignmentProfile:
     # the smaller of the two sides' shares of lead names/numbers found in the other body
     # (1.0 when a lead has none)
     lead_support: float = 1.0
+    # the derivative keeps one of the source's last ``END_SENTENCES`` body sentences: it runs
+    # to the source's end, as a whole copy does and a truncated excerpt does not
+    source_end_kept: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,6 +214,14 @@ def _sentence_facts(document: Document) -> frozenset[str]:
 
 
 LEAD_SENTENCES = 2  # a news story's lead: its first body sentences
+END_SENTENCES = 3  # a story's end, allowing a dropped tagline or contributor line
+MIN_STORY_WORDS = 6  # a body shorter than this is a caption stub or chrome: nothing to trace
+
+
+def _source_end_kept(alignment: Alignment, source: Document) -> bool:
+    """Tell whether one of the source's last ``END_SENTENCES`` body sentences is aligned."""
+    aligned = {i for p in alignment.pairs for i in p.source_sentences}
+    return any(s.index in aligned for s in source.body[-END_SENTENCES:])
 
 
 def _lead_support(first: Document, second: Document) -> float:
@@ -310,6 +324,7 @@ def profile_alignment(
         own_facts=own_facts,
         own_facts_share=own_facts_share,
         lead_support=_lead_support(source, derivative),
+        source_end_kept=_source_end_kept(alignment, source),
     )
 
 
@@ -533,7 +548,10 @@ def _copy_relation(
         and added_share >= thresholds.update_added_share
     ):
         return Relation.UPDATE, _margin(added_share, thresholds.update_added_share, 0.3)
-    if profile.source_coverage >= thresholds.verbatim_coverage:
+    whole = profile.source_coverage >= thresholds.verbatim_coverage or (
+        profile.source_end_kept and profile.source_coverage >= thresholds.whole_copy_coverage
+    )
+    if whole:
         confidence = min(
             _margin(profile.derivative_coverage, thresholds.verbatim_coverage - 0.1, 0.1),
             _margin(profile.verbatim_share, thresholds.copy_verbatim_share, 0.5),
@@ -635,6 +653,24 @@ def triage_by_facts(
     )
 
 
+def _too_little_story(a: Document, b: Document, source: str | None, thin: list[str]) -> Comparison:
+    """The unaligned "unrelated" verdict of a pair where a side has almost no story text: two
+    caption stubs or chrome-only pages would otherwise compare equal."""
+    first, second = (b, a) if source == b.id else (a, b)
+    nothing = Alignment((), (), (), coverage_source=0.0, coverage_derivative=0.0)
+    return Comparison(
+        source=first.id,
+        derivative=second.id,
+        relation=Relation.UNRELATED,
+        confidence=1.0,
+        alignment=nothing,
+        evidence=(
+            f"too little story text: {', '.join(thin)} has under {MIN_STORY_WORDS} body words "
+            "(captions, credits and chrome left aside): nothing to compare",
+        ),
+    )
+
+
 def compare(
     a: Document,
     b: Document,
@@ -655,6 +691,9 @@ def compare(
     """
     if source is not None and source not in (a.id, b.id):
         raise InputError(f"source must be {a.id!r} or {b.id!r}, got {source!r}")
+    thin = [d.id for d in (a, b) if len(d.body_text.split()) < MIN_STORY_WORDS]
+    if thin:
+        return _too_little_story(a, b, source, thin)
     alignment = align(a, b, encoder, settings.align)
     if source is not None:
         a_is_source = source == a.id
