@@ -19,6 +19,7 @@ from wiretrace.config import EmbedSettings, Settings, StoreSettings
 from wiretrace.errors import StoreError
 from wiretrace.models import Article, Family
 from wiretrace.pipeline import Service
+from wiretrace.store import FamilyFilter
 from wiretrace.web import create_app
 from wiretrace.web.context import page_environment, safe_url
 
@@ -414,7 +415,7 @@ def test_safe_url_refuses_script_links() -> None:
 class BrokenService(Service):
     """A service whose store has gone away, and one read that fails unexpectedly."""
 
-    def families(self) -> list[Family]:
+    def family_page(self, wanted: FamilyFilter) -> tuple[int, list[Family]]:
         raise StoreError("database is locked: /secret/path.sqlite")
 
     def article(self, ref: str) -> Article:

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from wiretrace.errors import NotFoundError, SchemaError, StoreError
 from wiretrace.models import Article, Change, ChangeKind, Edge, Family, Relation, content_hash
-from wiretrace.store import SCHEMA_VERSION, Store
+from wiretrace.store import SCHEMA_VERSION, FamilyFilter, Store
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
@@ -174,6 +174,40 @@ def test_families_round_trip_with_enums_and_order(store: Store) -> None:
     assert store.family("fam-venezuela") == _venezuela_family()
     assert store.family_of("004") == "fam-venezuela"
     assert store.family_of("nobody") is None
+
+
+def test_the_families_list_is_filtered_counted_and_paged_in_the_database(store: Store) -> None:
+    day = datetime(2025, 6, 1, tzinfo=UTC)
+    store.put_articles(
+        [
+            _story("w1", "Wire text.", outlet="AFP", published_at=day),
+            _story("b1", "Blog text.", outlet="Blog", published_at=day + timedelta(days=3)),
+            _story("w2", "Other wire text.", outlet="AFP", published_at=day + timedelta(days=9)),
+            _story("s1", "Alone.", outlet="Solo", published_at=day),
+        ]
+    )
+    copy = Edge("w1", "b1", Relation.VERBATIM, 1.0)
+    large = Family(id="fam-large", origin="w1", members=("w1", "b1", "b1-old"), edges=(copy,))
+    small = Family(id="fam-small", origin="w2", members=("w2", "x2"))
+    alone = Family(id="fam-alone", origin="s1", members=("s1",))
+    store.replace_families([alone, small, large])
+
+    def page(**wanted: object) -> tuple[int, list[str]]:
+        total, families = store.family_page(FamilyFilter(**wanted))  # type: ignore[arg-type]
+        return total, [f.id for f in families]
+
+    assert page() == (3, ["fam-large", "fam-small", "fam-alone"])  # largest first, then by id
+    assert store.count_families() == 3
+    assert page(limit=1, offset=1) == (3, ["fam-small"])
+    assert page(min_size=2) == (2, ["fam-large", "fam-small"])
+    assert page(outlet="afp") == (2, ["fam-large", "fam-small"])
+    assert page(relation=Relation.VERBATIM) == (1, ["fam-large"])
+    assert page(since=day + timedelta(days=2), until=day + timedelta(days=5)) == (1, ["fam-large"])
+    assert page(outlet="Solo", min_size=2) == (0, [])
+    assert store.family_page(FamilyFilter(limit=1))[1] == [large]
+    assert set(store.articles_by_id(["w1", "s1", "missing"])) == {"w1", "s1"}
+    with pytest.raises(ValueError, match="must be >= 0"):
+        FamilyFilter(offset=-1)
 
 
 def test_replacing_families_drops_the_old_ones(store: Store) -> None:

@@ -55,7 +55,7 @@ from wiretrace.relation import (
     triage_by_facts,
     unaligned_to_dict,
 )
-from wiretrace.store import Store
+from wiretrace.store import FamilyFilter, Store
 from wiretrace.text import prepare
 
 log = logging.getLogger(__name__)
@@ -376,6 +376,22 @@ class Service:
 
     def family(self, family_id: str) -> Family:
         return self.store.family(family_id)
+
+    def family_page(self, wanted: FamilyFilter) -> tuple[int, list[Family]]:
+        """Return how many stored families match ``wanted`` and its page, largest first."""
+        return self.store.family_page(wanted)
+
+    def articles_by_id(self, refs: Iterable[str]) -> dict[str, Article]:
+        """Return the stored articles these references name (``id@vN`` for an older
+        version); references to nothing stored are left out."""
+        wanted = set(refs)
+        found = self.store.articles_by_id(r for r in wanted if VERSION_SEPARATOR not in r)
+        for ref in sorted(r for r in wanted if VERSION_SEPARATOR in r):
+            try:
+                found[ref] = self.article(ref)
+            except NotFoundError:
+                continue
+        return found
 
     def article(self, ref: str) -> Article:
         """Return a stored article by id (``id@vN`` for an older version)."""

@@ -8,7 +8,7 @@ they were computed from, and the story families.
 from __future__ import annotations
 
 from wiretrace.store._schema import SCHEMA_VERSION
-from wiretrace.store._store import Store, StoredComparison
+from wiretrace.store._store import FamilyFilter, Store, StoredComparison
 from wiretrace.store._versions import PutResult
 
-__all__ = ["SCHEMA_VERSION", "PutResult", "Store", "StoredComparison"]
+__all__ = ["SCHEMA_VERSION", "FamilyFilter", "PutResult", "Store", "StoredComparison"]

@@ -5,10 +5,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
 from types import TracebackType
 from typing import Any, NamedTuple, Self
 
-from sqlalchemy import Connection, Row, Table, bindparam, func, select
+from sqlalchemy import Connection, Row, Subquery, Table, bindparam, exists, func, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from wiretrace.errors import NotFoundError, SchemaError, StoreError, WiretraceError
@@ -23,6 +25,31 @@ logger = logging.getLogger(__name__)
 
 _CHUNK = 500  # ids per IN (...) lookup and rows per executemany call
 _SCAN_ABOVE = 2_000  # batches with more ids read all latest heads in one query
+
+
+@dataclass(frozen=True, slots=True)
+class FamilyFilter:
+    """Which families a page of the families list holds, largest first.
+
+    A family matches ``outlet`` when one member's latest version comes from it
+    (case-insensitive), ``since``/``until`` when one member was published in that window,
+    ``relation`` when one of its edges has it, and ``min_size`` by its member count.
+    """
+
+    outlet: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    relation: Relation | None = None
+    min_size: int = 1
+    limit: int = 50
+    offset: int = 0
+
+    def __post_init__(self) -> None:
+        if self.limit < 0 or self.offset < 0 or self.min_size < 0:
+            raise ValueError(
+                f"limit, offset and min_size must be >= 0, got {self.limit}, {self.offset}, "
+                f"{self.min_size}"
+            )
 
 
 class StoredComparison(NamedTuple):
@@ -248,6 +275,41 @@ class Store:
             raise NotFoundError(f"family not found: {family_id}")
         return found[0]
 
+    def count_families(self) -> int:
+        """Return how many families are stored."""
+        with self._transaction() as connection:
+            found = connection.execute(select(func.count()).select_from(schema.families))
+            return int(found.scalar_one())
+
+    def family_page(self, wanted: FamilyFilter) -> tuple[int, list[Family]]:
+        """Return how many families match ``wanted`` and its page of them, largest first
+        (ties by id): the database filters, counts and pages; only the page is read."""
+        matching = _matching_families(wanted)
+        page = (
+            select(matching.c.family_id)
+            .order_by(matching.c.size.desc(), matching.c.family_id)
+            .limit(wanted.limit)
+            .offset(wanted.offset)
+        )
+        with self._transaction() as connection:
+            total = int(connection.execute(select(func.count()).select_from(matching)).scalar_one())
+            ids = [str(row.family_id) for row in connection.execute(page)]
+            found = {f.id: f for f in _load_families(connection, None, ids)}
+        return total, [found[i] for i in ids]
+
+    def articles_by_id(self, ids: Iterable[str]) -> dict[str, Article]:
+        """Return the latest version of each of these ids that is stored."""
+        table = schema.articles
+        ordered = sorted(set(ids))
+        found: dict[str, Article] = {}
+        with self._transaction() as connection:
+            for start in range(0, len(ordered), _CHUNK):
+                query = select(table).where(
+                    table.c.is_latest.is_(True), table.c.id.in_(ordered[start : start + _CHUNK])
+                )
+                found.update((row.id, _article(row)) for row in connection.execute(query))
+        return found
+
     def family_of(self, article_id: str) -> str | None:
         """Return the id of the family the article belongs to, or None."""
         table = schema.family_members
@@ -360,15 +422,56 @@ def _edge_rows(families: Sequence[Family]) -> list[dict[str, Any]]:
     ]
 
 
-def _load_families(connection: Connection, family_id: str | None) -> list[Family]:
+def _matching_families(wanted: FamilyFilter) -> Subquery:
+    """Return a query of (family_id, size) of the families ``wanted`` matches."""
+    members_t, articles_t, edges_t = schema.family_members, schema.articles, schema.edges
+    size = func.count(members_t.c.article_id).label("size")
+    query = select(members_t.c.family_id, size).group_by(members_t.c.family_id)
+    if wanted.min_size > 1:
+        query = query.having(func.count(members_t.c.article_id) >= wanted.min_size)
+    member = members_t.alias("member")
+    member_article = (
+        select(member.c.family_id)
+        .join(articles_t, articles_t.c.id == member.c.article_id)
+        .where(articles_t.c.is_latest.is_(True))
+    )
+    if wanted.outlet:
+        by_outlet = member_article.where(
+            func.lower(articles_t.c.outlet) == wanted.outlet.casefold()
+        )
+        query = query.where(members_t.c.family_id.in_(by_outlet))
+    if wanted.since is not None or wanted.until is not None:
+        in_window = member_article
+        if wanted.since is not None:
+            in_window = in_window.where(articles_t.c.published_at >= wanted.since)
+        if wanted.until is not None:
+            in_window = in_window.where(articles_t.c.published_at <= wanted.until)
+        query = query.where(members_t.c.family_id.in_(in_window))
+    if wanted.relation is not None:
+        query = query.where(
+            exists().where(
+                edges_t.c.family_id == members_t.c.family_id,
+                edges_t.c.relation == wanted.relation.value,
+            )
+        )
+    return query.subquery()
+
+
+def _load_families(
+    connection: Connection, family_id: str | None, family_ids: Sequence[str] | None = None
+) -> list[Family]:
+    """Return the stored families, ordered by id: all, the one ``family_id`` names, or those
+    of ``family_ids``."""
     families_t, members_t, edges_t = schema.families, schema.family_members, schema.edges
     family_query = select(families_t).order_by(families_t.c.id)
     member_query = select(members_t).order_by(members_t.c.family_id, members_t.c.position)
     edge_query = select(edges_t).order_by(edges_t.c.family_id, edges_t.c.position)
     if family_id is not None:
-        family_query = family_query.where(families_t.c.id == family_id)
-        member_query = member_query.where(members_t.c.family_id == family_id)
-        edge_query = edge_query.where(edges_t.c.family_id == family_id)
+        family_ids = [family_id]
+    if family_ids is not None:
+        family_query = family_query.where(families_t.c.id.in_(family_ids))
+        member_query = member_query.where(members_t.c.family_id.in_(family_ids))
+        edge_query = edge_query.where(edges_t.c.family_id.in_(family_ids))
     members: dict[str, list[str]] = {}
     for row in connection.execute(member_query):
         members.setdefault(row.family_id, []).append(row.article_id)

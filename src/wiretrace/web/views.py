@@ -20,6 +20,7 @@ from wiretrace.models import Article, Comparison, Document, Edge, Family, Relati
 from wiretrace.pipeline import AnalysisReport, CheckMatch, IngestReport, Service
 from wiretrace.relation import comparison_to_dict
 from wiretrace.render.graph import family_dot
+from wiretrace.store import FamilyFilter
 from wiretrace.web.schemas import ArticleIn, CheckIn
 
 RELATION_ORDER: tuple[Relation, ...] = tuple(Relation)
@@ -181,31 +182,28 @@ class FamilyQuery:
     limit: int = 50
     offset: int = 0
 
-    def matches(self, summary: FamilySummary) -> bool:
-        if summary.size < self.min_size:
-            return False
-        if self.outlet and self.outlet.casefold() not in {o.casefold() for o in summary.outlets}:
-            return False
-        if self.relation is not None and all(
-            e.relation is not self.relation for e in summary.family.edges
-        ):
-            return False
-        return self._in_window(summary.dates)
-
-    def _in_window(self, dates: Sequence[datetime]) -> bool:
-        if self.since is None and self.until is None:
-            return True
-        since, until = _utc(self.since), _utc(self.until)
-        return any((since is None or d >= since) and (until is None or d <= until) for d in dates)
+    def to_filter(self) -> FamilyFilter:
+        """Return the store's filter for this query (window bounds in UTC)."""
+        return FamilyFilter(
+            outlet=self.outlet,
+            since=_utc(self.since),
+            until=_utc(self.until),
+            relation=self.relation,
+            min_size=self.min_size,
+            limit=self.limit,
+            offset=self.offset,
+        )
 
 
 def list_families(service: Service, query: FamilyQuery) -> tuple[int, list[FamilySummary]]:
-    """Return how many families match ``query`` and the requested page, largest first."""
-    articles = {a.id: a for a in service.corpus()}
-    summaries = [summarize(f, articles) for f in service.families()]
-    chosen = [s for s in summaries if query.matches(s)]
-    chosen.sort(key=lambda s: (-s.size, s.family.id))
-    return len(chosen), chosen[query.offset : query.offset + query.limit]
+    """Return how many families match ``query`` and the requested page, largest first.
+
+    The store filters, counts and pages; only the page's families and members are read.
+    """
+    total, page = service.family_page(query.to_filter())
+    members = {m for family in page for m in family.members}
+    articles = service.articles_by_id(members)
+    return total, [summarize(family, articles) for family in page]
 
 
 @dataclass(frozen=True, slots=True)

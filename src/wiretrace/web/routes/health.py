@@ -21,7 +21,7 @@ def health(context: Context) -> dict[str, Any]:
     return {
         "status": "ok",
         "articles": store.count_articles(),
-        "families": len(store.families()),
+        "families": store.count_families(),
         "schema_version": SCHEMA_VERSION,
         "version": wiretrace.__version__,
     }
