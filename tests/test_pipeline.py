@@ -137,3 +137,32 @@ def test_features_stored_in_batches_are_all_reused(
     service.close()
     assert again.featured == 0
     assert again.families == first.families
+
+
+def test_verdicts_stored_under_other_rules_are_judged_again(
+    sample_dir: Path, tmp_path: Path
+) -> None:
+    import json
+
+    from wiretrace.relation import RULES
+
+    service = service_for(tmp_path)
+    service.ingest([sample_dir / "articles"])
+    first = service.analyze()
+    stored = service.store.comparisons()
+    assert stored and all(json.loads(row.comparison_json)["rules"] == RULES for row in stored)
+    assert service.analyze().verified == 0  # nothing changed: every verdict is reused
+    # verdicts written by an older wiretrace (other rules, or none) are not trusted
+    aged = []
+    for k, row in enumerate(stored):
+        data = json.loads(row.comparison_json)
+        if k % 2:
+            data["rules"] = "t1.v1"
+        else:
+            del data["rules"]
+        aged.append((row.a_id, row.a_hash, row.b_id, row.b_hash, json.dumps(data)))
+    service.store.put_comparisons(aged)
+    again = service.analyze()
+    service.close()
+    assert again.verified == len(stored)
+    assert again.families == first.families

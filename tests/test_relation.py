@@ -158,7 +158,7 @@ def test_a_retopped_version_is_the_update_of_the_text_it_holds() -> None:
     comparison = run(retopped, make_document("earlier", ORIGINAL))
     assert (comparison.source, comparison.derivative) == ("earlier", "later")
     assert comparison.relation is Relation.UPDATE
-    assert any(e.startswith("new top: later opens with") for e in comparison.evidence)
+    assert any(e.startswith("new top: later puts") for e in comparison.evidence)
     # a lead sentence (under a sixth of the text) cut from a copy does not make the original
     # the later version
     cut = run(make_document("site", ORIGINAL[1:]), make_document("wire", ORIGINAL))

@@ -238,6 +238,18 @@ def test_words_are_lowercased_and_split_on_apostrophes_and_hyphens() -> None:
         ("Staff writer", SentenceRole.BYLINE),
         ("Reporting by Jane Doe; Editing by John Smith", SentenceRole.BYLINE),
         ("Published: Dec 1, 2025 10:30 AM", SentenceRole.BYLINE),
+        (
+            "Wire writers Ana Ruiz and Tom Bell in Oslo contributed to this report.",
+            SentenceRole.BYLINE,
+        ),
+        ("Mira Stone contributed reporting.", SentenceRole.BYLINE),
+        ("___", SentenceRole.CHROME),
+        ("* * *", SentenceRole.CHROME),
+        (
+            "Follow Ruiz on Twitter at http://twitter.com/@anaruiz and Bell at "
+            "http://twitter.com/@tombell and Stone at http://twitter.com/@mirastone",
+            SentenceRole.CHROME,
+        ),
     ],
 )
 def test_role_of_non_story_material(text: str, expected: SentenceRole) -> None:
@@ -261,6 +273,8 @@ def test_role_of_non_story_material(text: str, expected: SentenceRole) -> None:
         "Aid from OPEC?",
         "'Extrajudicial executions'",
         "Venezuela Turns to OPEC",
+        "The senator said he contributed to this report from Oslo before the talks ended.",
+        "She has contributed to the story of the port for decades.",
     ],
 )
 def test_story_sentences_are_not_labelled(text: str) -> None:

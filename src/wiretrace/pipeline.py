@@ -48,6 +48,7 @@ from wiretrace.models import (
     SentenceRole,
 )
 from wiretrace.relation import (
+    RULES,
     compare,
     comparison_from_dict,
     comparison_to_dict,
@@ -295,8 +296,9 @@ class Service:
         for position, candidate in enumerate(candidates):
             a, b = by_id[candidate.a], by_id[candidate.b]
             stored = known.get((a.id, a.content_hash, b.id, b.content_hash))
-            if stored is not None:
-                results[position] = comparison_from_dict(json.loads(stored))
+            data = json.loads(stored) if stored is not None else None
+            if data is not None and data.get("rules") == RULES:  # else judged under old rules
+                results[position] = comparison_from_dict(data)
                 continue
             cheap = None
             if not shares_text(candidate):

@@ -35,10 +35,12 @@ from wiretrace.models import (
     Relation,
     SentenceRole,
 )
+from wiretrace.text.prepare import TEXT_RULES
 
 __all__ = [
     "COMPARISON_SCHEMA",
     "DEFAULT_THRESHOLDS",
+    "RULES",
     "AlignmentProfile",
     "VerdictThresholds",
     "compare",
@@ -51,6 +53,11 @@ __all__ = [
 ]
 
 COMPARISON_SCHEMA = 1
+# Names the rules a stored verdict was reached under (the text stage's and the verdict's): a
+# stored comparison under other rules is compared again. Bump VERDICT_RULES when alignment or
+# verdict rules change what a pair is judged.
+VERDICT_RULES = 2
+RULES = f"t{TEXT_RULES}.v{VERDICT_RULES}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,10 +141,13 @@ _DETAIL_WEIGHT = 0.4
 # A text holding nearly all of another plus new material above it is the later version: an
 # excerpt keeps its source's top and cuts the end, while an update, a rolling file's newer
 # snapshot or a re-topped story puts the news first. Strong enough to outweigh containment.
-_NEW_TOP_WEIGHT = 2.0
+_NEW_TOP_WEIGHT = 2.5
 _NEW_TOP_KEPT = 0.80  # the smaller text is this much covered (held nearly whole)
 _NEW_TOP_GAP = 0.10  # ... and the larger this much less
 _NEW_TOP_MIN_SHARE = 0.15  # new material above the shared text, share of the larger body
+# ... and almost none below it: a condensed brief's source has its own text all through
+# (measured: >= 7% below in planted briefs), a re-topped version none
+_NEW_TOP_MAX_BELOW = 0.03
 
 _SITE_ROLES = (SentenceRole.CHROME, SentenceRole.CAPTION, SentenceRole.CREDIT)
 
@@ -425,7 +435,11 @@ def _detail_clue(a: Document, b: Document) -> _Clue | None:
 
 def _new_top_clue(a: Document, b: Document, alignment: Alignment) -> _Clue | None:
     """Return a clue that the larger of two nested texts is the later version when its own
-    material sits above the text both share (and outweighs any below it)."""
+    material sits above the text both share, which runs to its end.
+
+    Positions are read around the middle of the shared text (by characters), so a headline
+    or a dateline both carry at the top does not hide a new top below it.
+    """
     kept_a, kept_b = alignment.coverage_source, alignment.coverage_derivative
     if kept_a >= _NEW_TOP_KEPT and kept_b <= kept_a - _NEW_TOP_GAP:
         grown, sign = b, 1.0  # b holds a and grew: a is the source
@@ -435,20 +449,27 @@ def _new_top_clue(a: Document, b: Document, alignment: Alignment) -> _Clue | Non
         covered = {i for p in alignment.pairs for i in p.source_sentences}
     else:
         return None
-    body = grown.body
-    shared = [k for k, sentence in enumerate(body) if sentence.index in covered]
-    total = sum(len(sentence.norm) for sentence in body)
-    if not shared or total == 0:
+    sizes = [(len(sentence.norm), sentence.index in covered) for sentence in grown.body]
+    total = sum(size for size, _ in sizes)
+    shared = sum(size for size, is_shared in sizes if is_shared)
+    if total == 0 or shared == 0:
         return None
-    top = sum(len(sentence.norm) for sentence in body[: shared[0]])
-    tail = sum(len(sentence.norm) for sentence in body[shared[-1] + 1 :])
-    if top < _NEW_TOP_MIN_SHARE * total or top <= tail:
+    middle, running = 0, 0
+    for position, (size, is_shared) in enumerate(sizes):
+        running += size if is_shared else 0
+        if running * 2 >= shared:
+            middle = position
+            break
+    above = sum(size for size, is_shared in sizes[:middle] if not is_shared)
+    below = sum(size for size, is_shared in sizes[middle + 1 :] if not is_shared)
+    if above < _NEW_TOP_MIN_SHARE * total or below > _NEW_TOP_MAX_BELOW * total:
         return None
     note = (
-        f"new top: {grown.id} opens with {top / total:.0%} of its text above what both share "
-        "(a later version re-tops a story; an excerpt keeps its source's top)"
+        f"new top: {grown.id} puts {above / total:.0%} of its text of its own above what both "
+        "share, which runs to its end (a later version re-tops a story; an excerpt keeps its "
+        "source's top)"
     )
-    return _Clue(sign * _NEW_TOP_WEIGHT * top / (top + tail), note)
+    return _Clue(sign * _NEW_TOP_WEIGHT, note)
 
 
 def _direction_clues(a: Document, b: Document, alignment: Alignment) -> list[_Clue]:
@@ -776,6 +797,7 @@ def _comparison_dict(c: Comparison, pairs: list[dict[str, Any]]) -> dict[str, An
     alignment = c.alignment
     return {
         "schema": COMPARISON_SCHEMA,
+        "rules": RULES,
         "source": c.source,
         "derivative": c.derivative,
         "relation": c.relation.value,

@@ -58,6 +58,7 @@ from wiretrace.candidates.semantic import (
 )
 from wiretrace.config import CandidateSettings
 from wiretrace.models import Candidate, Document
+from wiretrace.text.prepare import TEXT_RULES
 
 __all__ = [
     "FEATURES_VERSION",
@@ -88,7 +89,8 @@ def features_scheme(settings: CandidateSettings, semantic: SemanticSettings | No
     Raises DependencyError when the static model is asked for and cannot load.
     """
     semantic = semantic or semantic_settings(settings)
-    return f"{fingerprint.scheme_for(settings)}/{ANCHOR_SCHEME}/{semantic_scheme(semantic)}"
+    semantic_part = semantic_scheme(semantic)
+    return f"{fingerprint.scheme_for(settings)}/{ANCHOR_SCHEME}/{semantic_part}/t{TEXT_RULES}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,8 +12,8 @@ stages reuse (``words`` is the tokeniser of fingerprinting).
 from __future__ import annotations
 
 from wiretrace.text.normalize import Normalized, normalize
-from wiretrace.text.prepare import prepare
+from wiretrace.text.prepare import TEXT_RULES, prepare
 from wiretrace.text.sentences import split_sentences
 from wiretrace.text.tokens import words
 
-__all__ = ["Normalized", "normalize", "prepare", "split_sentences", "words"]
+__all__ = ["TEXT_RULES", "Normalized", "normalize", "prepare", "split_sentences", "words"]

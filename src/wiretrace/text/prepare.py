@@ -27,7 +27,11 @@ from wiretrace.text.roles import (
 )
 from wiretrace.text.sentences import sentence_spans_in
 
-__all__ = ["prepare"]
+__all__ = ["TEXT_RULES", "prepare"]
+
+# Names the text stage's rules (roles, sentences, datelines): stored features and verdicts
+# computed under other rules are recomputed. Bump it when a change moves sentences or roles.
+TEXT_RULES = 2
 
 # Datelines are looked for in the first sentence of this many story lines.
 _DATELINE_LINES = 3

@@ -103,7 +103,8 @@ CHROME_PATTERNS: tuple[str, ...] = (
     r"(?:we|this (?:web)?site) uses? cookies\b.{0,300}",
     r"by (?:continuing|using) (?:to (?:use|browse) )?(?:this|our) (?:site|website).{0,200}",
     r"(?:accept|reject|manage) (?:all )?cookies.{0,100}|cookie (?:settings|policy|preferences|consent).{0,100}",  # noqa: E501
-    r"follow (?:us|@\w+|\w+(?: \w+)?) on (?:facebook|twitter|x|instagram|tiktok|linkedin|youtube|telegram|threads|bluesky|whatsapp|google news|social media)\b.{0,80}|follow us\.?",  # noqa: E501
+    r"follow (?:us|@\w+|\w+(?: \w+)?) on (?:facebook|twitter|x|instagram|tiktok|linkedin|youtube|telegram|threads|bluesky|whatsapp|google news|social media)\b.{0,250}|follow us\.?",  # noqa: E501
+    r"[_*=~#•·-]{3,}|(?:[*•·] ?){3,}",  # section separators ("___", "* * *")
     r"(?:tags|topics|filed under|categories|category|keywords)\s*:.{0,300}",
     r"skip to (?:main )?content|menu|search|log ?in|sign ?in|sign up|subscribe(?: now)?|close|next|previous|back to top|click here.{0,100}",  # noqa: E501
     r"(?:[A-Z][\w&'.-]*(?: [\w&'.-]+){0,2} ?[|·•] ?){3,}[A-Z][\w&'.-]*(?: [\w&'.-]+){0,2}",  # menus
@@ -131,6 +132,8 @@ BYLINE_PATTERNS: tuple[str, ...] = (
     rf"(?i:reuters?)(?:\.|\^M)*{_END_OF_TEXT}?",  # Reuters-21578's closing "Reuter", "REUTER^M"
     rf"-? ?(?i:with) (?:{_AGENCY})(?: ?(?:,|and|&) ?(?:{_AGENCY}))*\.?",
     rf"(?i:(?:additional )?reporting|writing|editing|compiled|edited) (?i:by) {_NAME}(?:(?:,| and|;) .{{0,150}})?",  # noqa: E501
+    # a contributor line: "Associated Press writers X and Y contributed to this report."
+    r".{0,200}\b(?i:contributed(?: reporting)?(?: to)? (?:this|the) (?:report|story|article)|contributed reporting)\.?",  # noqa: E501
     r"(?i:(?:our |special |foreign |senior |political |chief )?(?:staff (?:writer|reporter)|correspondent|reporter|news desk|wire services|agencies|agency reports|web desk|online desk))\.?",  # noqa: E501
     rf"(?i:(?:first )?published|updated|last updated|posted)(?: (?i:on|at))? ?:? (?i:{_DATE_TOKEN}[ ,]*){{1,8}}",  # noqa: E501
 )
@@ -190,8 +193,13 @@ def _branches(node: _Trie) -> str:
 
 _RULE_LEAD = re.compile(rf"[-\s(]*(?:\d|{_prefix_tree(_LEADS)})", _I)
 _RULE_MARK = re.compile("[>»›|·•/©&\x03]")  # one class, no alternation: a fast scan
+# separators open with a run of marks (dashes too, which the lead skips)
+_SEPARATOR_START = re.compile(r"[-\s(]*(?:[_*=~#•·-] ?){2}")
+# the one rule that opens with a name is known by its end
+_CONTRIBUTOR_END = re.compile(r"contributed\b.{0,30}$", _I)
 _RIGHTS_NOTICE = re.compile(r"all rights reserved\.?$", _I)
 _RIGHTS_NOTICE_LENGTH = len("all rights reserved.")
+_CONTRIBUTOR_TAIL = len("contributed reporting to this article.") + 8
 
 # A picture's credit inside a line, or a picture's position marker: "(r.)", "(L)", "(2nd R)".
 _CREDIT_MARK = re.compile(
@@ -295,7 +303,9 @@ def _may_be_ruled(norm: str) -> bool:
     return (
         _RULE_LEAD.match(norm) is not None
         or _RULE_MARK.search(norm) is not None
+        or _SEPARATOR_START.match(norm) is not None
         or _RIGHTS_NOTICE.search(norm, len(norm) - _RIGHTS_NOTICE_LENGTH) is not None
+        or _CONTRIBUTOR_END.search(norm, max(0, len(norm) - _CONTRIBUTOR_TAIL)) is not None
     )
 
 
