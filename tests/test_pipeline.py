@@ -166,3 +166,23 @@ def test_verdicts_stored_under_other_rules_are_judged_again(
     service.close()
     assert again.verified == len(stored)
     assert again.families == first.families
+
+
+def test_verdicts_written_in_batches_are_all_stored(
+    sample_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "whole").mkdir()
+    (tmp_path / "batched").mkdir()
+    whole = service_for(tmp_path / "whole")
+    whole.ingest([sample_dir / "articles"])
+    expected = whole.analyze()
+    whole.close()
+    monkeypatch.setattr("wiretrace.pipeline.COMPARISON_BATCH", 3)
+    service = service_for(tmp_path / "batched")
+    service.ingest([sample_dir / "articles"])
+    report = service.analyze()
+    assert report.verified == expected.verified > 3
+    assert len(service.store.comparisons()) == report.verified
+    assert report.families == expected.families
+    assert service.analyze().verified == 0
+    service.close()

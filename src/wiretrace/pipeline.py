@@ -287,18 +287,37 @@ class Service:
         docs: DocumentCache,
         progress: Progress,
     ) -> tuple[list[Comparison], int]:
-        """Return each candidate's comparison: stored, triaged from the features (a pair
-        proposed without shared text that shares too few facts), or compared now."""
+        """Return the comparisons of the candidates that are related (in candidate order) and
+        how many were judged now: each is stored, triaged from the features (a pair proposed
+        without shared text that shares too few facts), or compared now.
+
+        Unrelated verdicts go to the store but are not held: families ignore them, and in a
+        large pile they are most of the candidates. New verdicts are written in batches.
+        """
         known = {(row[0], row[1], row[2], row[3]): row[4] for row in self.store.comparisons()}
-        results: dict[int, Comparison] = {}
+        related: dict[int, Comparison] = {}
         todo: list[Job] = []
         fresh: list[tuple[str, str, str, str, str]] = []
+        written = 0
+
+        def keep(position: int, comparison: Comparison) -> None:
+            if comparison.relation is not Relation.UNRELATED:
+                related[position] = comparison
+
+        def write(a: Article, b: Article, payload: str) -> None:
+            nonlocal written
+            fresh.append((a.id, a.content_hash, b.id, b.content_hash, payload))
+            if len(fresh) >= COMPARISON_BATCH:
+                self.store.put_comparisons(fresh)
+                written += len(fresh)
+                fresh.clear()
+
         for position, candidate in enumerate(candidates):
             a, b = by_id[candidate.a], by_id[candidate.b]
             stored = known.get((a.id, a.content_hash, b.id, b.content_hash))
             data = json.loads(stored) if stored is not None else None
             if data is not None and data.get("rules") == RULES:  # else judged under old rules
-                results[position] = comparison_from_dict(data)
+                keep(position, comparison_from_dict(data))
                 continue
             cheap = None
             if not shares_text(candidate):
@@ -307,19 +326,18 @@ class Service:
             if cheap is None:
                 todo.append((position, a, b))
                 continue
-            results[position] = cheap
-            payload = json.dumps(unaligned_to_dict(cheap))
-            fresh.append((a.id, a.content_hash, b.id, b.content_hash, payload))
+            write(a, b, json.dumps(unaligned_to_dict(cheap)))
+        known.clear()
         for done, (position, a, b, result, payload) in enumerate(
             self._compare_all(todo, docs), start=1
         ):
-            results[position] = result
-            fresh.append((a.id, a.content_hash, b.id, b.content_hash, payload))
+            keep(position, result)
+            write(a, b, payload)
             if done % 20 == 0 or done == len(todo):
                 progress("verify", done, len(todo))
         self.store.put_comparisons(fresh)
-        comparisons = [results[position] for position in range(len(candidates))]
-        return comparisons, len(fresh)
+        written += len(fresh)
+        return [related[position] for position in sorted(related)], written
 
     def _compare_all(
         self, todo: Sequence[Job], docs: DocumentCache
@@ -486,6 +504,7 @@ def _compare_pair(
 
 
 FEATURE_BATCH = 5000  # computed features written to the store this many at a time
+COMPARISON_BATCH = 5000  # new verdicts written to the store this many at a time
 Job = tuple[int, Article, Article]  # a pair to compare: (position, article a, article b)
 DOCUMENT_CACHE = 4096  # prepared documents a process keeps (candidates come sorted by id)
 
