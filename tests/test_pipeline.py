@@ -186,3 +186,28 @@ def test_verdicts_written_in_batches_are_all_stored(
     assert report.families == expected.families
     assert service.analyze().verified == 0
     service.close()
+
+
+def test_check_keeps_its_index_until_the_stored_features_change(tmp_path: Path) -> None:
+    story = " ".join(
+        f"Line {n} of the ferry report says vessel {n} carried {n * 90} passengers to Ostby."
+        for n in range(1, 11)
+    )
+    other = " ".join(
+        f"Item {n} of the orchard survey counts {n * 7} pear trees lost to frost in Kell."
+        for n in range(1, 11)
+    )
+    service = service_for(tmp_path)
+    service.add_articles([Article("ferry", story)])
+    service.analyze()
+    first = service.check(Article("probe", story))
+    built = service._index
+    assert first.best is not None and first.best.stored.id == "ferry"
+    assert service.check(Article("probe", story)).best is not None
+    assert service._index is built  # not rebuilt for a second check
+    service.add_articles([Article("orchard", other)])
+    service.analyze()
+    found = service.check(Article("probe", other))
+    service.close()
+    assert found.best is not None and found.best.stored.id == "orchard"
+    assert service._index is not built

@@ -146,6 +146,7 @@ class Service:
         self.settings = settings
         self.store = store if store is not None else Store(settings.store.url)
         self.encoder: Encoder = encoder if encoder is not None else LazyEncoder(settings)
+        self._index: tuple[int, CandidateIndex] | None = None  # ``check``'s index, with its key
 
     def close(self) -> None:
         self.store.close()
@@ -258,6 +259,8 @@ class Service:
             settings = self.settings.candidates
             computed = ((doc, features(doc, settings)) for doc in map(prepare, todo))
         fresh: list[tuple[str, str, str]] = []
+        if todo:
+            self._index = None
         for done, (doc, computed_features) in enumerate(computed, start=1):
             docs.put(doc)
             found[doc.id] = computed_features
@@ -365,9 +368,7 @@ class Service:
         """
         doc = prepare(article)
         probe = features(doc, self.settings.candidates)
-        index = CandidateIndex(self.settings.candidates)
-        for _, (_, payload) in sorted(self.store.features().items()):
-            index.add(CandidateFeatures.from_json(payload))
+        index = self._stored_index()
         results: list[CheckMatch] = []
         for candidate in index.query(probe):
             other_id = candidate.b if candidate.a == probe.article_id else candidate.a
@@ -388,6 +389,18 @@ class Service:
             )
         )
         return CheckResult(article=article, matches=tuple(results))
+
+    def _stored_index(self) -> CandidateIndex:
+        """Return the candidate index of the stored features, built once and kept while the
+        store holds the same features (this service's own writes drop it; another process's
+        are seen by the feature count)."""
+        count = self.store.count_features()
+        if self._index is None or self._index[0] != count:
+            index = CandidateIndex(self.settings.candidates)
+            for _, (_, payload) in sorted(self.store.features().items()):
+                index.add(CandidateFeatures.from_json(payload))
+            self._index = (count, index)
+        return self._index[1]
 
     # -- reading ------------------------------------------------------------------
 

@@ -211,6 +211,12 @@ class Store:
         with self._transaction() as connection:
             _replace_rows(connection, schema.features, ("article_id",), list(records.values()))
 
+    def count_features(self) -> int:
+        """Return how many articles have stored features."""
+        with self._transaction() as connection:
+            found = connection.execute(select(func.count()).select_from(schema.features))
+            return int(found.scalar_one())
+
     def features(self) -> dict[str, tuple[str, str]]:
         """Return article_id -> (content_hash, features_json), in id order."""
         table = schema.features
