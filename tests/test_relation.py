@@ -33,6 +33,7 @@ from wiretrace.relation import (
     triage,
 )
 from wiretrace.text import prepare
+from wiretrace.text.roles import find_update_marker
 
 SETTINGS = Settings()
 ENCODER = HashingEncoder()
@@ -185,6 +186,41 @@ def test_caption_stubs_are_not_compared() -> None:
     assert comparison.relation is Relation.UNRELATED
     assert comparison.alignment.pairs == ()
     assert comparison.evidence[0].startswith("too little story text: gallery-1, gallery-2 has")
+
+
+def test_a_wire_correction_is_the_update_of_the_story_it_corrects() -> None:
+    corrected_lines = [ORIGINAL[0].replace("3,000", "2,000"), *ORIGINAL[1:]]
+    story = make_document("first", ORIGINAL)
+    correction = make_document(
+        "second",
+        corrected_lines,
+        update_marker=find_update_marker("CORRECTED - Floods force thousands from Marlow"),
+    )
+    comparison = run(correction, story)
+    assert (comparison.source, comparison.derivative) == ("first", "second")
+    assert comparison.relation is Relation.UPDATE
+    assert any(c.source_text == "3,000" for c in comparison.changes)
+
+
+def test_one_outlets_clock_outweighs_text_containment() -> None:
+    morning = datetime(1987, 3, 4, 6, 0, tzinfo=UTC)
+
+    def version(doc_id: str, lines: Sequence[Line], hours: float, outlet: str) -> Document:
+        document = make_document(doc_id, lines, published_at=morning + timedelta(hours=hours))
+        return dataclasses.replace(
+            document, article=dataclasses.replace(document.article, outlet=outlet)
+        )
+
+    # the wire's full story, then a shorter version of it two hours later
+    full, short = ORIGINAL, ORIGINAL[:5]
+    same = run(version("full", full, 0, "wire"), version("short", short, 2, "wire"))
+    assert (same.source, same.derivative) == ("full", "short")
+    assert any("(both wire: one clock)" in e for e in same.evidence)
+    # across outlets the same two hours do not outweigh containment
+    apart = run(version("full", full, 2, "wire"), version("short", short, 0, "site"))
+    assert (apart.source, apart.derivative) == ("full", "short")
+    swapped = run(version("full", full, 2, "wire"), version("short", short, 0, "wire"))
+    assert (swapped.source, swapped.derivative) == ("short", "full")
 
 
 def test_independent_report_of_the_same_event() -> None:

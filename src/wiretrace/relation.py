@@ -56,7 +56,7 @@ COMPARISON_SCHEMA = 1
 # Names the rules a stored verdict was reached under (the text stage's and the verdict's): a
 # stored comparison under other rules is compared again. Bump VERDICT_RULES when alignment or
 # verdict rules change what a pair is judged.
-VERDICT_RULES = 2
+VERDICT_RULES = 3
 RULES = f"t{TEXT_RULES}.v{VERDICT_RULES}"
 
 
@@ -134,6 +134,7 @@ _LENGTH_WEIGHT = 0.6
 _TIME_WEIGHT = 1.5
 _TIME_TRUSTED_HOURS = 6.0  # gaps shorter than this are trusted proportionally less
 _TIME_NOISE_MINUTES = 5.0  # within this, publication order is noise (feeds republish instantly)
+_SAME_CLOCK_TRUST = 2.0  # two versions from one outlet: time outweighs text containment
 _DATELINE_WEIGHT = 0.3
 _ATTRIBUTION_WEIGHT = 0.2
 _SITE_MATERIAL_WEIGHT = 0.3
@@ -385,6 +386,11 @@ def _time_clue(a: Document, b: Document) -> _Clue | None:
     trust = min(1.0, 0.4 + 0.6 * abs(hours) / _TIME_TRUSTED_HOURS)
     earlier = a if hours > 0 else b
     note = f"publication time: {earlier.id} is {abs(hours):.1f} h earlier"
+    outlet = a.article.outlet
+    if outlet and outlet.casefold() == (b.article.outlet or "").casefold():
+        # one outlet's own versions share its clock: no time zone or feed delay between them
+        trust *= _SAME_CLOCK_TRUST
+        note += f" (both {outlet}: one clock)"
     return _Clue(math.copysign(_TIME_WEIGHT * trust, hours), note)
 
 

@@ -267,7 +267,12 @@ NOT_OPENING_PLACES = _word_set(
     full special guest commentary column letter letters journalist reporter interviewer host
     moderator speaker"""
 )
-_UPDATE_MARKER = re.compile(r"\s*UPDATE (?P<n>\d{1,3}) ?[-:]|\s*UPDATED? ?[-:]")
+# a wire's own correction of a story ("CORRECTED - ...", "(CORRECTED)-", "<CORRECTED> -")
+# is a later version of it, as an update is
+_UPDATE_MARKER = re.compile(
+    r"\s*UPDATE (?P<n>\d{1,3}) ?[-:]|\s*UPDATED? ?[-:]"
+    r"|\s*(?:\(CORRECTED\)|<CORRECTED>|CORRECTED) ?[-:]"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -388,7 +393,8 @@ def find_agency(text: str) -> str | None:
 
 
 def find_update_marker(text: str) -> int | None:
-    """Return N of an "UPDATE N-" marker opening ``text``; 1 for a bare "UPDATE:"; else None."""
+    """Return N of an "UPDATE N-" marker opening ``text``; 1 for a bare "UPDATE:" or a
+    correction ("CORRECTED - "); else None."""
     match = _UPDATE_MARKER.match(text)
     if match is None:
         return None
