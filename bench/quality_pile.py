@@ -5,6 +5,8 @@ Each corpus goes through the service facade exactly as a user's pile would
 except FNC-1, whose headline/body pairs are scored with wiretrace's text stage
 and sentence model (a story-membership test, not a pile). Called by
 ``bench/quality.py --only pile``; ``run`` returns one ``Section`` per corpus.
+``WIRETRACE_PILE_STORE=<folder>`` keeps each pile's store in that folder, so that a rerun (after
+writing hand verdicts, say) reuses the stored features and verified pairs; each section says so.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import tempfile
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -53,17 +56,39 @@ def _say(message: str) -> None:
 _loaders = load_loaders
 
 
-def _settings(store_dir: str) -> Settings:
-    return load_settings(overrides={"store": {"url": f"sqlite:///{store_dir}/pile.sqlite"}})
+PILE_STORE = "WIRETRACE_PILE_STORE"  # a folder: each pile's store is kept there and reused
+
+
+def _settings(store: Path) -> Settings:
+    return load_settings(overrides={"store": {"url": f"sqlite:///{store}"}})
+
+
+@contextmanager
+def _pile_store(label: str, size: int) -> Iterator[tuple[Path, bool]]:
+    """Yield the pile's SQLite path and whether it already held an analysis: a throw-away
+    file, or ``<label>-<size>.sqlite`` in the folder ``WIRETRACE_PILE_STORE`` names, kept so
+    that a rerun reuses the stored features and verified pairs (the service is incremental);
+    the size in the name keeps a subsample's store apart from the whole pile's."""
+    kept = os.environ.get(PILE_STORE)
+    if kept:
+        folder = Path(kept)
+        folder.mkdir(parents=True, exist_ok=True)
+        store = folder / f"{label}-{size}.sqlite"
+        yield store, store.exists()
+        return
+    with tempfile.TemporaryDirectory(prefix="wiretrace-pile-") as store_dir:
+        yield Path(store_dir) / "pile.sqlite", False
 
 
 @dataclass(frozen=True)
 class PileRun:
-    """One analysis of a pile: the service's report, the articles and the seconds it took."""
+    """One analysis of a pile: the service's report, the articles, the seconds it took and
+    whether a kept store from an earlier run was reused."""
 
     report: AnalysisReport
     articles: dict[str, Article]
     seconds: float
+    reused_store: bool = False
 
     @property
     def families(self) -> tuple[Family, ...]:
@@ -86,15 +111,12 @@ def analyse_pile(articles: Sequence[Article], label: str) -> PileRun:
             shown[0] = time.perf_counter()
             _say(f"{label}: {stage} {done}/{total} at {shown[0] - started:.0f} s")
 
-    with (
-        tempfile.TemporaryDirectory(prefix="wiretrace-pile-") as store_dir,
-        Service(_settings(store_dir)) as service,
-    ):
+    with _pile_store(label, len(articles)) as (store, reused), Service(_settings(store)) as service:
         service.add_articles(articles)
         report = service.analyze(progress)
     seconds = time.perf_counter() - started
     _say(f"{label}: {len(articles)} articles, {report.candidates} candidates, {seconds:.0f} s")
-    return PileRun(report, {a.id: a for a in articles}, seconds)
+    return PileRun(report, {a.id: a for a in articles}, seconds, reused)
 
 
 class _Groups:
