@@ -127,3 +127,22 @@ def test_two_marked_versions_pair_in_time_order_and_unmarked_copies_do_not() -> 
         ("reu-32", "reu-21"),
     ]
 
+
+def test_the_verdict_table_is_read_back_by_edge(tmp_path: Path) -> None:
+    pile = _load("quality_pile")
+    table = tmp_path / "reuters_updates.md"
+    table.write_text(
+        "| # | source | derivative | verdict | reason |\n"
+        "|---|---|---|---|---|\n"
+        "| 1 | `reu-02016` | `reu-02249` | right | The correction fixes the quarter. |\n"
+        "| 2 | reu-00001 | reu-00002 | wrong direction | The later one is the source. |\n"
+        "| 3 | `reu-00003` | `reu-00004` | maybe | Not a verdict word: left out. |\n",
+        encoding="utf-8",
+    )
+    assert pile.reuters_update_verdicts(table) == {
+        ("reu-02016", "reu-02249"): pile.EdgeVerdict("right", "The correction fixes the quarter."),
+        ("reu-00001", "reu-00002"): pile.EdgeVerdict(
+            "wrong direction", "The later one is the source."
+        ),
+    }
+    assert pile.reuters_update_verdicts(tmp_path / "absent.md") == {}
