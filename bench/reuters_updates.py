@@ -1,10 +1,10 @@
 """The wire's own updates and corrections in Reuters-21578, as a gold list of story pairs.
 
 Reuters marks a corrected or repeated item in its headline ("CORRECTED - ...", "(CORRECTED)-
-...", "<CORRECTED> - ...", "RPT - ...", "(RPT)") or in a note in the body ("(Corrects
-dividend figure ...)", "(Company corrects ...)", "(Adds title first paragraph)"). The "UPDATE
-N", "RECASTS" and "REPEAT" markers of later wire copy are recognised too, though the records
-with a body in this corpus carry none of them.
+...", "<CORRECTED> - ...", "RPT - ...", "(RPT)") or in a note in the body ("(Corrects dividend
+figure ...)", "(Company corrects ...)", "(Adds title first paragraph)", or a line "-- Corrects
+name of purchaser"). The "UPDATE N", "RECASTS" and "REPEAT" markers of later wire copy are
+recognised too, though the records with a body in this corpus carry none of them.
 
 A marked record and an earlier or nearby record are one story (a gold pair) when all of:
 
@@ -43,6 +43,12 @@ _NOTE = re.compile(
     r"\(\s*(?:company\s+)?(?P<verb>corrects|correcting|clarifies|adds|recasts|updates"
     r"|repeats)\b[^()]{0,200}\)",
     re.IGNORECASE,
+)
+# the same note without brackets, opening a line or after a dash: "-- Corrects name of buyer"
+_BARE_NOTE = re.compile(
+    r"(?:^|--)[ \t]*(?:NOTE:\s*)?(?P<verb>Corrects|Correcting|Clarifies|Adds|Recasts|Updates"
+    r"|Repeats)\b[^\n]{0,200}",
+    re.MULTILINE,
 )
 _NOTE_KIND = {
     "corrects": "correction",
@@ -99,8 +105,9 @@ def wire_markers(title: str | None, body: str) -> tuple[WireMarker, ...]:
         match = pattern.search(title or "")
         if match:
             found.append(WireMarker(kind, match.group().strip()))
-    for match in _NOTE.finditer(body):
-        note = " ".join(match.group().split())
+    notes = [*_NOTE.finditer(body), *_BARE_NOTE.finditer(body)]
+    for match in sorted(notes, key=lambda m: m.start()):
+        note = " ".join(match.group().lstrip("- \t").split())
         found.append(WireMarker(_NOTE_KIND[match.group("verb").lower()], note))
     return tuple(found)
 

@@ -79,6 +79,15 @@ def test_body_notes_are_markers_and_figure_revisions_are_not() -> None:
     assert updates.wire_markers("DEFICIT NARROWS", revised) == ()
 
 
+def test_a_bare_note_counts_when_it_opens_a_line_or_follows_a_dash() -> None:
+    body = "Rexnord said it will sell the unit to Oak Industries. -- Corrects name of purchaser\n"
+    assert updates.wire_markers("REXNORD <REX> TO SELL UNIT", body) == (
+        updates.WireMarker("correction", "Corrects name of purchaser"),
+    )
+    # a wrapped line of prose that opens with the verb in lower case is no note
+    assert updates.wire_markers("SHELL ADDS RIGS", "Shell said it\nadds two rigs.") == ()
+
+
 def test_headline_keys_drop_markers_and_cut_words_to_their_stem() -> None:
     assert updates.tickers("(CORRECTED)-CRAZY EDDIE <CRZY.O> SETS RIGHTS") == {"CRZY"}
     assert updates.headline_words("CORRECTED - AUSTRIA 1987 GROWTH FORECAST REVISED") == {
