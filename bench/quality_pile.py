@@ -64,32 +64,49 @@ def _settings(store: Path) -> Settings:
     return load_settings(overrides={"store": {"url": f"sqlite:///{store}"}})
 
 
+@dataclass(frozen=True)
+class _PileStore:
+    """Where a pile's analysis is stored: the SQLite file, whether it is kept after the run,
+    and the seconds of the analysis that filled it when it already held one (else None)."""
+
+    path: Path
+    kept: bool
+    cold_seconds: float | None
+
+    @property
+    def seconds_file(self) -> Path:
+        return self.path.with_suffix(".seconds")
+
+
 @contextmanager
-def _pile_store(label: str, size: int) -> Iterator[tuple[Path, bool]]:
-    """Yield the pile's SQLite path and whether it already held an analysis: a throw-away
-    file, or ``<label>-<size>.sqlite`` in the folder ``WIRETRACE_PILE_STORE`` names, kept so
-    that a rerun reuses the stored features and verified pairs (the service is incremental);
-    the size in the name keeps a subsample's store apart from the whole pile's."""
+def _pile_store(label: str, size: int) -> Iterator[_PileStore]:
+    """Yield a throw-away store, or ``<label>-<size>.sqlite`` in the folder
+    ``WIRETRACE_PILE_STORE`` names, kept so that a rerun reuses the stored features and
+    verified pairs (the service is incremental); the size in the name keeps a subsample's
+    store apart from the whole pile's."""
     kept = os.environ.get(PILE_STORE)
     if kept:
         folder = Path(kept)
         folder.mkdir(parents=True, exist_ok=True)
-        store = folder / f"{label}-{size}.sqlite"
-        yield store, store.exists()
+        store = _PileStore(folder / f"{label}-{size}.sqlite", True, None)
+        if store.path.exists() and store.seconds_file.exists():
+            cold = float(store.seconds_file.read_text(encoding="utf-8"))
+            store = _PileStore(store.path, True, cold)
+        yield store
         return
     with tempfile.TemporaryDirectory(prefix="wiretrace-pile-") as store_dir:
-        yield Path(store_dir) / "pile.sqlite", False
+        yield _PileStore(Path(store_dir) / "pile.sqlite", False, None)
 
 
 @dataclass(frozen=True)
 class PileRun:
-    """One analysis of a pile: the service's report, the articles, the seconds it took and
-    whether a kept store from an earlier run was reused."""
+    """One analysis of a pile: the service's report, the articles, the seconds it took and,
+    when a kept store from an earlier run was reused, the seconds of that first analysis."""
 
     report: AnalysisReport
     articles: dict[str, Article]
     seconds: float
-    reused_store: bool = False
+    cold_seconds: float | None = None
 
     @property
     def families(self) -> tuple[Family, ...]:
@@ -103,7 +120,8 @@ class PileRun:
 
 
 def analyse_pile(articles: Sequence[Article], label: str) -> PileRun:
-    """Return the service's analysis of ``articles`` on a fresh temporary SQLite store."""
+    """Return the service's analysis of ``articles`` on a temporary SQLite store, or on the
+    kept one ``WIRETRACE_PILE_STORE`` asks for."""
     started = time.perf_counter()
     shown = [started]
 
@@ -112,12 +130,14 @@ def analyse_pile(articles: Sequence[Article], label: str) -> PileRun:
             shown[0] = time.perf_counter()
             _say(f"{label}: {stage} {done}/{total} at {shown[0] - started:.0f} s")
 
-    with _pile_store(label, len(articles)) as (store, reused), Service(_settings(store)) as service:
+    with _pile_store(label, len(articles)) as store, Service(_settings(store.path)) as service:
         service.add_articles(articles)
         report = service.analyze(progress)
-    seconds = time.perf_counter() - started
+        seconds = time.perf_counter() - started
+        if store.kept and store.cold_seconds is None:
+            store.seconds_file.write_text(f"{seconds:.1f}\n", encoding="utf-8")
     _say(f"{label}: {len(articles)} articles, {report.candidates} candidates, {seconds:.0f} s")
-    return PileRun(report, {a.id: a for a in articles}, seconds, reused)
+    return PileRun(report, {a.id: a for a in articles}, seconds, store.cold_seconds)
 
 
 class _Groups:
@@ -728,7 +748,7 @@ REUTERS_QUICK_LIMIT = 1500  # the first records by NEWID, for a smoke run
 REUTERS_UPDATE_SAMPLE = 10
 REUTERS_SAMPLE_SEED = 21578  # the corpus' name: docs/reuters_updates.md drew its sample with it
 REUTERS_UPDATE_VERDICTS = ROOT / "docs" / "reuters_updates.md"
-REUTERS_MISSES_SHOWN = 8
+REUTERS_MISSES_SHOWN = 10
 
 
 def reuters_articles(rows: Sequence[Mapping[str, Any]]) -> list[Article]:
@@ -892,9 +912,10 @@ def _reuters_markdown(
     )
     read = f"{right} / {checked}" if right is not None else "none read yet"
     store = (
-        " on a store kept from an earlier run of the same records (`WIRETRACE_PILE_STORE`: "
-        "stored features and verified pairs reused)"
-        if run.reused_store
+        f" on a store kept from an earlier run of the same records (`WIRETRACE_PILE_STORE`: "
+        f"its features and verified pairs reused; that first analysis took "
+        f"{run.cold_seconds:.0f} s)"
+        if run.cold_seconds is not None
         else ""
     )
     return [
@@ -934,13 +955,17 @@ def _gold_markdown(run: PileRun, outcomes: Sequence[GoldOutcome]) -> list[str]:
         f"| {outcome} | " + " | ".join(str(by_kind[k][outcome]) for k in kinds) + " |"
         for outcome in GOLD_OUTCOMES
     ]
-    misses = [o for o in outcomes if not o.outcome.startswith("update")]
+    # the pairs left apart first, then those joined by another relation
+    misses = sorted(
+        (o for o in outcomes if not o.outcome.startswith("update")),
+        key=lambda o: -GOLD_OUTCOMES.index(o.outcome),
+    )
     return [
         "",
         "The wire's own updates (gold, `bench/reuters_updates.py`): a record the wire marked "
         '("CORRECTED -", "(CORRECTED)-", "<CORRECTED> -", "RPT -", "(RPT)", a body note '
-        '"(Corrects ...)", "(Adds ...)"; "UPDATE N" is recognised but no record with a body '
-        "carries it) paired with every record of the same story: at most 7 days apart, a "
+        '"(Corrects ...)", "(Adds ...)" or a line "-- Corrects ..."; "UPDATE N" is recognised '
+        "but no record with a body carries it) paired with every record of the same story: at most 7 days apart, a "
         "shared ticker or more than half the shorter headline's content words, and at least "
         "75% of the smaller body's distinct words shared. Correction notices that only say "
         '"please read ..." have no body in this corpus and are not in the pile. A repeat is '
@@ -952,8 +977,8 @@ def _gold_markdown(run: PileRun, outcomes: Sequence[GoldOutcome]) -> list[str]:
         "|---|" + "---|" * len(kinds),
         *rows,
         "",
-        f"Gold pairs not joined by an `update` edge ({len(misses)}; first "
-        f"{min(len(misses), REUTERS_MISSES_SHOWN)}):",
+        f"Gold pairs not joined by an `update` edge ({len(misses)}; the first "
+        f"{min(len(misses), REUTERS_MISSES_SHOWN)}, those left apart first):",
         *[_miss_line(run, o) for o in misses[:REUTERS_MISSES_SHOWN]],
     ]
 
