@@ -5,6 +5,8 @@ Each corpus goes through the service facade exactly as a user's pile would
 except FNC-1, whose headline/body pairs are scored with wiretrace's text stage
 and sentence model (a story-membership test, not a pile). Called by
 ``bench/quality.py --only pile``; ``run`` returns one ``Section`` per corpus.
+``WIRETRACE_PILE_STORE=<folder>`` keeps each pile's store in that folder, so that a rerun (after
+writing hand verdicts, say) reuses the stored features and verified pairs; each section says so.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import tempfile
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -29,6 +32,7 @@ import numpy as np
 import numpy.typing as npt
 from _data import load_loaders
 from _sections import Section
+from reuters_updates import GoldPair, gold_update_pairs
 
 from wiretrace.config import Settings, load_settings
 from wiretrace.embed import Encoder, get_encoder
@@ -53,17 +57,56 @@ def _say(message: str) -> None:
 _loaders = load_loaders
 
 
-def _settings(store_dir: str) -> Settings:
-    return load_settings(overrides={"store": {"url": f"sqlite:///{store_dir}/pile.sqlite"}})
+PILE_STORE = "WIRETRACE_PILE_STORE"  # a folder: each pile's store is kept there and reused
+
+
+def _settings(store: Path) -> Settings:
+    return load_settings(overrides={"store": {"url": f"sqlite:///{store}"}})
+
+
+@dataclass(frozen=True)
+class _PileStore:
+    """Where a pile's analysis is stored: the SQLite file, whether it is kept after the run,
+    and the seconds of the analysis that filled it when it already held one (else None)."""
+
+    path: Path
+    kept: bool
+    cold_seconds: float | None
+
+    @property
+    def seconds_file(self) -> Path:
+        return self.path.with_suffix(".seconds")
+
+
+@contextmanager
+def _pile_store(label: str, size: int) -> Iterator[_PileStore]:
+    """Yield a throw-away store, or ``<label>-<size>.sqlite`` in the folder
+    ``WIRETRACE_PILE_STORE`` names, kept so that a rerun reuses the stored features and
+    verified pairs (the service is incremental); the size in the name keeps a subsample's
+    store apart from the whole pile's."""
+    kept = os.environ.get(PILE_STORE)
+    if kept:
+        folder = Path(kept)
+        folder.mkdir(parents=True, exist_ok=True)
+        store = _PileStore(folder / f"{label}-{size}.sqlite", True, None)
+        if store.path.exists() and store.seconds_file.exists():
+            cold = float(store.seconds_file.read_text(encoding="utf-8"))
+            store = _PileStore(store.path, True, cold)
+        yield store
+        return
+    with tempfile.TemporaryDirectory(prefix="wiretrace-pile-") as store_dir:
+        yield _PileStore(Path(store_dir) / "pile.sqlite", False, None)
 
 
 @dataclass(frozen=True)
 class PileRun:
-    """One analysis of a pile: the service's report, the articles and the seconds it took."""
+    """One analysis of a pile: the service's report, the articles, the seconds it took and,
+    when a kept store from an earlier run was reused, the seconds of that first analysis."""
 
     report: AnalysisReport
     articles: dict[str, Article]
     seconds: float
+    cold_seconds: float | None = None
 
     @property
     def families(self) -> tuple[Family, ...]:
@@ -77,7 +120,8 @@ class PileRun:
 
 
 def analyse_pile(articles: Sequence[Article], label: str) -> PileRun:
-    """Return the service's analysis of ``articles`` on a fresh temporary SQLite store."""
+    """Return the service's analysis of ``articles`` on a temporary SQLite store, or on the
+    kept one ``WIRETRACE_PILE_STORE`` asks for."""
     started = time.perf_counter()
     shown = [started]
 
@@ -86,15 +130,14 @@ def analyse_pile(articles: Sequence[Article], label: str) -> PileRun:
             shown[0] = time.perf_counter()
             _say(f"{label}: {stage} {done}/{total} at {shown[0] - started:.0f} s")
 
-    with (
-        tempfile.TemporaryDirectory(prefix="wiretrace-pile-") as store_dir,
-        Service(_settings(store_dir)) as service,
-    ):
+    with _pile_store(label, len(articles)) as store, Service(_settings(store.path)) as service:
         service.add_articles(articles)
         report = service.analyze(progress)
-    seconds = time.perf_counter() - started
+        seconds = time.perf_counter() - started
+        if store.kept and store.cold_seconds is None:
+            store.seconds_file.write_text(f"{seconds:.1f}\n", encoding="utf-8")
     _say(f"{label}: {len(articles)} articles, {report.candidates} candidates, {seconds:.0f} s")
-    return PileRun(report, {a.id: a for a in articles}, seconds)
+    return PileRun(report, {a.id: a for a in articles}, seconds, store.cold_seconds)
 
 
 class _Groups:
@@ -701,9 +744,11 @@ def _bbc_markdown(
 # -- Reuters-21578 ---------------------------------------------------------------------
 
 REUTERS_TITLE = "Pile: Reuters-21578 (identical bodies, the wire's own updates)"
-REUTERS_LIMIT = 3000  # the first records by NEWID: the whole 19,043 does not fit the time budget
-REUTERS_QUICK_LIMIT = 1500
+REUTERS_QUICK_LIMIT = 1500  # the first records by NEWID, for a smoke run
 REUTERS_UPDATE_SAMPLE = 10
+REUTERS_SAMPLE_SEED = 21578  # the corpus' name: docs/reuters_updates.md drew its sample with it
+REUTERS_UPDATE_VERDICTS = ROOT / "docs" / "reuters_updates.md"
+REUTERS_MISSES_SHOWN = 10
 
 
 def reuters_articles(rows: Sequence[Mapping[str, Any]]) -> list[Article]:
@@ -734,73 +779,249 @@ def _reuters_date(raw: str) -> datetime | None:
         return None
 
 
-# Update edges of the seeded sample, read by hand: (source, derivative) -> verdict and reason.
-REUTERS_UPDATE_VERDICTS: dict[tuple[str, str], str] = {}
+@dataclass(frozen=True)
+class EdgeVerdict:
+    """A hand verdict on one reported edge (right, wrong relation, wrong direction, not
+    related) and why."""
+
+    verdict: str
+    reason: str
+
+
+_UPDATE_ROW = re.compile(
+    r"^\|\s*\d+\s*\|\s*`?(reu-\d+)`?\s*\|\s*`?(reu-\d+)`?\s*\|"
+    r"\s*(right|wrong relation|wrong direction|not related)\s*\|\s*(.*?)\s*\|\s*$"
+)
+
+
+def reuters_update_verdicts(
+    path: Path = REUTERS_UPDATE_VERDICTS,
+) -> dict[tuple[str, str], EdgeVerdict]:
+    """Return the hand verdicts of docs/reuters_updates.md keyed by (source, derivative) of
+    an ``update`` edge ({} without the file)."""
+    return {
+        (source, derivative): EdgeVerdict(verdict, reason)
+        for source, derivative, verdict, reason in _table_rows(path, _UPDATE_ROW)
+    }
+
+
+def reuters_update_sample(edges: Iterable[Edge], k: int = REUTERS_UPDATE_SAMPLE) -> list[Edge]:
+    """Return the ``k`` update edges drawn for reading by hand, sorted (all when fewer)."""
+    ordered = sorted(edges, key=lambda e: (e.source, e.derivative))
+    picked = random.Random(REUTERS_SAMPLE_SEED).sample(ordered, min(k, len(ordered)))
+    return sorted(picked, key=lambda e: (e.source, e.derivative))
+
+
+@dataclass(frozen=True)
+class GoldOutcome:
+    """What wiretrace made of one gold pair: the outcome's name and the edge between them."""
+
+    pair: GoldPair
+    outcome: str
+    edge: Edge | None
+
+
+GOLD_OUTCOMES = (
+    "update edge, earlier as source",
+    "update edge, later as source",
+    "other derivation edge or exact copies",
+    "independent edge",
+    "one family, no edge between them",
+    "different families",
+)
+
+
+def gold_outcomes(pairs: Sequence[GoldPair], run: PileRun) -> list[GoldOutcome]:
+    """Return, for each gold pair, whether wiretrace joined it and by which edge."""
+    family = {m: f.id for f in run.families for g in (f.members, *f.duplicate_groups) for m in g}
+    between = {frozenset((e.source, e.derivative)): e for f in run.families for e in f.edges}
+    copies = _exact_copies_joined(run)
+    out = []
+    for pair in pairs:
+        edge = between.get(frozenset((pair.earlier, pair.later)))
+        if family.get(pair.earlier) != family.get(pair.later):
+            outcome = GOLD_OUTCOMES[5]
+        elif edge is not None and edge.relation is Relation.UPDATE:
+            outcome = GOLD_OUTCOMES[0 if edge.source == pair.earlier else 1]
+        elif (edge is not None and edge.relation.is_derivation) or (
+            copies.find(pair.earlier) == copies.find(pair.later)
+        ):
+            outcome = GOLD_OUTCOMES[2]
+        elif edge is not None:
+            outcome = GOLD_OUTCOMES[3]
+        else:
+            outcome = GOLD_OUTCOMES[4]
+        out.append(GoldOutcome(pair, outcome, edge))
+    return out
 
 
 def reuters_section(loaders: ModuleType, quick: bool) -> Section:
-    """Identical Reuters bodies found as copies; update edges counted and a sample shown."""
+    """Identical Reuters bodies found as copies; the wire's own corrections and repeats found
+    as updates; a hand-read sample of the update edges."""
     try:
         rows = loaders.reuters21578()
     except OSError:
         return _skipped(REUTERS_TITLE, "reuters21578")
-    all_articles = reuters_articles(rows)
-    limit = REUTERS_QUICK_LIMIT if quick else REUTERS_LIMIT
-    articles = sorted(all_articles, key=lambda a: a.id)[:limit]
+    all_articles = sorted(reuters_articles(rows), key=lambda a: a.id)
+    articles = all_articles[:REUTERS_QUICK_LIMIT] if quick else all_articles
     run = analyse_pile(articles, "reuters")
     gold = _gold_copy_groups((a.id, a.text) for a in articles)
     found, missed = _groups_found(gold, run)
+    outcomes = gold_outcomes(gold_update_pairs(articles), run)
     updates = [e for e in run.derivation_edges() if e.relation is Relation.UPDATE]
-    relations = Counter(e.relation.value for f in run.families for e in f.edges)
-    sample = random.Random(SEED).sample(updates, min(REUTERS_UPDATE_SAMPLE, len(updates)))
-    sample.sort(key=lambda e: (e.source, e.derivative))
-    judged = [REUTERS_UPDATE_VERDICTS.get((e.source, e.derivative)) for e in sample]
-    right = sum(1 for v in judged if v is not None and v.startswith("right"))
+    sample = reuters_update_sample(updates)
+    verdicts = reuters_update_verdicts()
+    judged = [verdicts.get((e.source, e.derivative)) for e in sample]
+    checked = [v for v in judged if v is not None]
     metrics: dict[str, float | int | None] = {
         "reuters_articles_analysed": len(articles),
-        "reuters_duplicate_groups_found": found,
         "reuters_duplicate_groups": len(gold),
+        "reuters_duplicate_groups_found": found,
         "reuters_update_edges": len(updates),
-        "reuters_update_sample_right": right if any(judged) else None,
+        "reuters_update_gold_pairs": len(outcomes),
+        "reuters_update_gold_found": sum(1 for o in outcomes if o.outcome.startswith("update")),
+        "reuters_update_gold_derived": sum(1 for o in outcomes if o.outcome in GOLD_OUTCOMES[:3]),
+        "reuters_update_sample_checked": len(checked),
+        "reuters_update_sample_right": (
+            sum(1 for v in checked if v.verdict == "right") if checked else None
+        ),
     }
-    lines = _reuters_markdown(run, len(all_articles), gold, found, missed, relations)
-    lines += ["", f"Seeded sample of {len(sample)} update edges (read by hand):"]
-    lines += [_update_line(run, e, v) for e, v in zip(sample, judged, strict=True)]
+    lines = _reuters_markdown(run, len(all_articles), gold, missed, metrics)
+    lines += _gold_markdown(run, outcomes)
+    lines += _sample_markdown(run, sample, judged)
     return Section(REUTERS_TITLE, "\n".join(lines), metrics)
-
-
-def _update_line(run: PileRun, edge: Edge, verdict: str | None) -> str:
-    source, derivative = run.articles[edge.source], run.articles[edge.derivative]
-    return (
-        f'- `{edge.source}` "{source.title}" -> `{edge.derivative}` "{derivative.title}" '
-        f"(score {edge.score}): {verdict or 'not yet checked'}"
-    ).replace("|", "/")
 
 
 def _reuters_markdown(
     run: PileRun,
     total: int,
     gold: Sequence[Sequence[str]],
-    found: int,
     missed: Sequence[Sequence[str]],
-    relations: Counter[str],
+    metrics: Mapping[str, float | int | None],
 ) -> list[str]:
+    relations = Counter(e.relation.value for f in run.families for e in f.edges)
     relation_text = ", ".join(f"{k} {v}" for k, v in sorted(relations.items()))
+    scope = (
+        f"all {total} records with a body"
+        if len(run.articles) == total
+        else f"the first {len(run.articles)} of the {total} records with a body (by NEWID)"
+    )
+    right, checked = (
+        metrics["reuters_update_sample_right"],
+        metrics["reuters_update_sample_checked"],
+    )
+    read = f"{right} / {checked}" if right is not None else "none read yet"
+    store = (
+        f" on a store kept from an earlier run of the same records (`WIRETRACE_PILE_STORE`: "
+        f"its features and verified pairs reused; that first analysis took "
+        f"{run.cold_seconds:.0f} s)"
+        if run.cold_seconds is not None
+        else ""
+    )
     return [
-        f"Data: `reuters21578()`, the first {len(run.articles)} of the {total} records with a "
-        "body (by NEWID; the whole set does not fit this benchmark's time budget on 2 cores), "
-        "with their DATE as publication time. The 260 identical-body groups of the full set are "
-        f"counted where all copies fall in this subset: {len(gold)} groups. Nothing fitted. "
-        f"Analysis time: {run.seconds:.0f} s ({run.report.candidates} candidate pairs verified).",
+        f"Data: `reuters21578()`, {scope}, with their DATE as publication time; identical-body "
+        f"groups counted: {len(gold)} (the data README counts 260 in the whole set). Nothing "
+        f"fitted. Analysis time: {run.seconds:.0f} s{store} ({run.report.candidates} candidate "
+        "pairs).",
         "",
         "| measure | value | target |",
         "|---|---|---|",
         f"| identical-body groups found as exact copies (`reuters_duplicate_groups_found`) | "
-        f"{found} / {len(gold)} | all |",
+        f"{metrics['reuters_duplicate_groups_found']} / {len(gold)} | all |",
         f"| edges by relation | {relation_text or 'none'} | - |",
-        f"| `update` edges | {relations.get('update', 0)} | - |",
+        f"| wire-marked story pairs (`reuters_update_gold_pairs`) | "
+        f"{metrics['reuters_update_gold_pairs']} | - |",
+        f"| of those joined by an `update` edge (`reuters_update_gold_found`) | "
+        f"{metrics['reuters_update_gold_found']} | all |",
+        f"| of those joined by any derivation edge or as exact copies "
+        f"(`reuters_update_gold_derived`) | {metrics['reuters_update_gold_derived']} | all |",
+        f"| sampled `update` edges read by hand and right (`reuters_update_sample_right`) | "
+        f"{read} | - |",
         "",
-        "Missed groups: " + (", ".join("/".join(g) for g in missed[:10]) or "none") + ".",
+        "A found group is one whose records all end in one `duplicate_groups` entry or are "
+        "joined by `verbatim` edges. Missed groups: "
+        + (", ".join("/".join(g) for g in missed[:10]) or "none")
+        + (f" (+{len(missed) - 10} more)" if len(missed) > 10 else "")
+        + ".",
+    ]
+
+
+def _gold_markdown(run: PileRun, outcomes: Sequence[GoldOutcome]) -> list[str]:
+    by_kind: dict[str, Counter[str]] = defaultdict(Counter)
+    for o in outcomes:
+        by_kind[o.pair.kind][o.outcome] += 1
+    kinds = sorted(by_kind)
+    rows = [
+        f"| {outcome} | " + " | ".join(str(by_kind[k][outcome]) for k in kinds) + " |"
+        for outcome in GOLD_OUTCOMES
+    ]
+    # the pairs left apart first, then those joined by another relation
+    misses = sorted(
+        (o for o in outcomes if not o.outcome.startswith("update")),
+        key=lambda o: -GOLD_OUTCOMES.index(o.outcome),
+    )
+    return [
+        "",
+        "The wire's own updates (gold, `bench/reuters_updates.py`): a record the wire marked "
+        '("CORRECTED -", "(CORRECTED)-", "<CORRECTED> -", "RPT -", "(RPT)", a body note '
+        '"(Corrects ...)", "(Adds ...)" or a line "-- Corrects ..."; "UPDATE N" is recognised '
+        "but no record with a body carries it) paired with every record of the same story: at most 7 days apart, a "
+        "shared ticker or more than half the shorter headline's content words, and at least "
+        "75% of the smaller body's distinct words shared. Correction notices that only say "
+        '"please read ..." have no body in this corpus and are not in the pile. A repeat is '
+        "the same text sent again, so for it exact copies or a `verbatim` edge is the right "
+        "outcome; a correction changes the text and should be an `update`. Outcomes by the "
+        "marker's kind:",
+        "",
+        "| outcome | " + " | ".join(kinds) + " |",
+        "|---|" + "---|" * len(kinds),
+        *rows,
+        "",
+        f"Gold pairs not joined by an `update` edge ({len(misses)}; the first "
+        f"{min(len(misses), REUTERS_MISSES_SHOWN)}, those left apart first):",
+        *[_miss_line(run, o) for o in misses[:REUTERS_MISSES_SHOWN]],
+    ]
+
+
+def _miss_line(run: PileRun, o: GoldOutcome) -> str:
+    earlier, later = run.articles[o.pair.earlier], run.articles[o.pair.later]
+    edge = (
+        f"; edge {o.edge.source} -> {o.edge.derivative} {o.edge.relation.value} "
+        f"(score {o.edge.score})"
+        if o.edge is not None
+        else ""
+    )
+    return (
+        f'- `{earlier.id}` "{earlier.title}" / `{later.id}` "{later.title}" '
+        f"[{o.pair.marker}]: {o.outcome}{edge}"
+    ).replace("|", "/")
+
+
+def _cell(text: str | None) -> str:
+    return (text or "").replace("|", "/")
+
+
+def _sample_markdown(
+    run: PileRun, sample: Sequence[Edge], judged: Sequence[EdgeVerdict | None]
+) -> list[str]:
+    rows = []
+    for i, (edge, verdict) in enumerate(zip(sample, judged, strict=True), start=1):
+        source, derivative = run.articles[edge.source], run.articles[edge.derivative]
+        said = verdict.verdict if verdict else "not yet checked"
+        rows.append(
+            f"| {i} | `{edge.source}` {_cell(source.title)} | `{edge.derivative}` "
+            f"{_cell(derivative.title)} | {edge.score} | {said} |"
+        )
+    return [
+        "",
+        f"Seeded sample of {len(sample)} of the `update` edges (seed {REUTERS_SAMPLE_SEED}, "
+        "`reuters_update_sample`), both texts read by hand; the reasons are in "
+        "`docs/reuters_updates.md`, whose verdicts count only for an edge this run reports "
+        "again as `update`.",
+        "",
+        "| # | source | derivative (the update) | score | verdict |",
+        "|---|---|---|---|---|",
+        *rows,
     ]
 
 
