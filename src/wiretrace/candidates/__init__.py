@@ -183,7 +183,7 @@ def fact_hashes(body_text: str) -> tuple[int, ...]:
     """Return the sorted 64-bit hashes of the names and numbers of a body text (the
     ``align.text_anchors`` that the verdict's fact overlap compares)."""
     return tuple(
-        sorted({xxhash.xxh3_64_intdigest(a.encode("utf-8")) for a in text_anchors(body_text)})
+        sorted(set(map(xxhash.xxh3_64_intdigest, map(str.encode, text_anchors(body_text)))))
     )
 
 
