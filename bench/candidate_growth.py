@@ -2,8 +2,9 @@
 
     python bench/candidate_growth.py [--sizes 10000,30000] [--corpus PATH]
 
-Reads the first N articles of the cached 100k benchmark corpus (built by
-``bench/throughput.py --size 100k``), computes features and candidates in 2 forked processes
+Reads the first N articles of the smallest cached benchmark corpus that holds the largest size
+(``bench/corpus.py --size 30000`` builds one for the default sizes; corpora of one seed share
+their prefix, so the first 10k of any of them are the same articles), computes features and candidates in 2 forked processes
 as ``Service.analyze`` does, and prints candidates per article and the most common reason sets.
 """
 
@@ -20,7 +21,7 @@ from wiretrace.candidates import CorpusCandidates
 from wiretrace.config import load_settings
 from wiretrace.models import Article
 
-CORPUS = Path(__file__).resolve().parent / ".cache" / "corpus-v1-news-100000-s7.jsonl"
+CACHE = Path(__file__).resolve().parent / ".cache"
 GENERATORS = frozenset({"lsh", "containment", "sentences", "anchors", "semantic", "common-lines"})
 
 
@@ -44,16 +45,30 @@ def read(path: Path, count: int) -> list[Article]:
     return articles
 
 
+def cached_corpus(size: int, seed: int = 7) -> Path | None:
+    """Return the smallest cached corpus of ``seed`` with at least ``size`` articles, if any."""
+    found: list[tuple[int, Path]] = []
+    for path in CACHE.glob(f"corpus-v1-news-*-s{seed}.jsonl"):
+        held = int(path.name.split("-")[3])
+        if held >= size and path.with_suffix(".done").exists():
+            found.append((held, path))
+    return min(found)[1] if found else None
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", default="10000,30000")
-    parser.add_argument("--corpus", type=Path, default=CORPUS)
+    parser.add_argument("--corpus", type=Path, default=None)
     args = parser.parse_args()
-    if not args.corpus.exists():
-        raise SystemExit(f"{args.corpus} is missing: run bench/throughput.py --size 100k first")
+    sizes = [int(s) for s in args.sizes.split(",") if s]
+    corpus = args.corpus or cached_corpus(max(sizes))
+    if corpus is None or not corpus.exists():
+        raise SystemExit(
+            f"no cached corpus of {max(sizes)}: run bench/corpus.py --size {max(sizes)}"
+        )
     settings = load_settings(env={}, overrides={"embed": {"model": "hashing"}})
-    for size in (int(s) for s in args.sizes.split(",") if s):
-        articles = read(args.corpus, size)
+    for size in sizes:
+        articles = read(corpus, size)
         found = [f for _, f in parallel.featurize(articles, settings, 2)]
         candidates = parallel.judge(CorpusCandidates(found, settings.candidates), 2)
         kinds = Counter(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from unittest import mock
@@ -12,6 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from wiretrace import align as align_module
 from wiretrace.align import AlignTuning, align, comparison_key, invert_alignment, text_anchors
 from wiretrace.config import AlignSettings
 from wiretrace.embed import HashingEncoder, Matrix
@@ -346,3 +348,30 @@ def test_a_copy_calls_the_encoder_only_for_what_it_edited() -> None:
     alignment = align(source, make_document("edited", edited), encoder, SETTINGS)
     assert [p.kind for p in alignment.pairs].count(AlignKind.IDENTICAL) == 4
     assert encoder.encoded <= 2  # the edited sentence and its source, at most
+
+
+def test_text_anchors_take_names_numbers_and_acronyms_but_not_the_opening_word() -> None:
+    found = text_anchors(
+        "Officials said U.S. envoy Ana Ruiz met 1,200 farmers in Élan on 3.5 acres."
+    )
+    assert found == frozenset({"us", "ana", "ruiz", "1200", "3.5"})
+    assert "officials" not in found
+    assert text_anchors("The A.B.C. unit") == frozenset({"abc"})
+    assert text_anchors("xA.B. said Bo") == frozenset({"b", "bo"})  # no acronym inside a word
+
+
+_MIXED_TEXT = st.text(alphabet="AaBÉé. 1,'-_xZ\n", max_size=40)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=_MIXED_TEXT)
+def test_capital_patterns_match_where_a_word_boundary_pattern_would(text: str) -> None:
+    # the patterns open with a character class (fast to scan for); these are their plain forms
+    plain = {
+        align_module._ACRONYM: re.compile(r"\b(?:[A-Z]\.){2,}"),
+        align_module._NAME: re.compile(r"\b[A-Z][\w'-]*"),
+    }
+    for fast, reference in plain.items():
+        assert [m.span() for m in fast.finditer(text)] == [
+            m.span() for m in reference.finditer(text)
+        ]

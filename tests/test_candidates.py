@@ -20,10 +20,12 @@ from wiretrace.candidates import (
     features,
     propose,
     shares_text,
+    spans_lines,
 )
 from wiretrace.candidates.anchors import anchor_weight, extract_anchors
 from wiretrace.candidates.containment import containment_estimate, jaccard_estimate
 from wiretrace.candidates.lsh import LSHIndex, collision_probability, optimal_params
+from wiretrace.candidates.pairs import CorpusCounts, score_pair
 from wiretrace.config import CandidateSettings
 from wiretrace.models import Article, Candidate, Document, Sentence, SentenceRole, Span
 from wiretrace.text import prepare
@@ -187,6 +189,56 @@ def test_anchor_weight_falls_with_document_frequency() -> None:
     assert anchor_weight(10, 1000, 50) < anchor_weight(3, 1000, 50) < 1.0
     assert anchor_weight(51, 1000, 50) == 0.0
     assert anchor_weight(1, 1000, 50) == 0.0
+
+
+_FACTS = ("n:alma restrepo", "n:varne dam", "#:1240", "w:spillway cracked rain", "n:kelmoor")
+
+
+def _anchored(article_id: str, number: int, lines: Sequence[int]) -> CandidateFeatures:
+    """Features holding only the five ``_FACTS``, first found in ``lines`` (one per fact), with a
+    signature of values no other article has (no LSH collision) and no sentence hashes."""
+    start = number * SETTINGS.num_perm
+    return CandidateFeatures(
+        article_id=article_id,
+        signature=tuple(range(start, start + SETTINGS.num_perm)),
+        sentence_hashes=(),
+        anchors=tuple(sorted(_FACTS)),
+        word_count=300,
+        anchor_lines=tuple(lines),
+        scheme=CandidateIndex(SETTINGS).scheme,
+    )
+
+
+def test_spans_lines_counts_the_lines_where_the_anchors_were_found() -> None:
+    f = _anchored("a", 0, (7, 7, 7, 9, 7))
+    assert spans_lines(f, f.anchors, 2)
+    in_line_7 = [a for a, line in zip(f.anchors, f.anchor_lines, strict=True) if line == 7]
+    assert not spans_lines(f, in_line_7, 2)
+    assert not spans_lines(f, [], 1)
+    without_lines = replace(f, anchor_lines=())
+    assert spans_lines(without_lines, f.anchors[:2], 2)  # unknown lines: one per anchor
+
+
+@pytest.mark.parametrize(
+    ("lines_a", "lines_b", "proposed"),
+    [
+        ((1, 1, 1, 1, 1), (2, 2, 2, 2, 2), False),  # one shared sentence: a reused clause
+        ((1, 1, 1, 1, 1), (2, 2, 3, 3, 3), False),  # spread on one side only
+        ((1, 1, 1, 1, 4), (2, 2, 2, 3, 3), True),  # facts from two sentences of each
+    ],
+)
+def test_rare_anchors_from_one_sentence_do_not_make_a_candidate(
+    lines_a: tuple[int, ...], lines_b: tuple[int, ...], proposed: bool
+) -> None:
+    pair = [_anchored("a", 0, lines_a), _anchored("b", 1, lines_b)]
+    found = propose(pair, SETTINGS)
+    assert bool(found) == proposed
+    if proposed:
+        assert found[0].reasons == ("anchors:5.0",)
+    counts = CorpusCounts(2, {}, dict.fromkeys(_FACTS, 2))
+    assert (score_pair(*pair, counts, SETTINGS) is not None) == proposed
+    one_line = replace(SETTINGS, anchor_min_lines=1)
+    assert propose(pair, one_line) != []  # the five rare anchors alone reach the weight
 
 
 # -- the stage on the seeds ----------------------------------------------------

@@ -34,6 +34,9 @@ class CandidateSettings:
     containment_threshold: float = 0.3  # excerpts: share of the smaller text found in the larger
     anchor_min_shared: int = 4  # rare anchors two articles must share to be proposed
     anchor_max_df: int = 50  # anchors in more articles than this carry no identity
+    # the shared rare anchors must come from this many different sentences of each article: the
+    # anchors of one shared sentence (a quote, a reused clause) grow with the corpus by chance
+    anchor_min_lines: int = 2
     max_candidates_per_article: int = 50
     seed: int = 1
     # paraphrase-proof proposals from article and lead vectors: "off", "hashing" (content words
@@ -56,6 +59,10 @@ class CandidateSettings:
             raise ConfigError(f"candidates.num_perm must be >= 16, got {self.num_perm}")
         if self.ngram < 1:
             raise ConfigError(f"candidates.ngram must be >= 1, got {self.ngram}")
+        if self.anchor_min_lines < 1:
+            raise ConfigError(
+                f"candidates.anchor_min_lines must be >= 1, got {self.anchor_min_lines}"
+            )
         if self.semantic not in ("off", "hashing", "static"):
             raise ConfigError(
                 f"candidates.semantic must be 'off', 'hashing' or 'static', got {self.semantic!r}"

@@ -6,8 +6,9 @@ Four generators look at features computed once per article text:
 - ``containment``: a low-threshold LSH whose collisions must reach an estimated
   containment of ``containment_threshold`` finds excerpts (see ``containment``);
 - ``sentences``: two articles sharing >= 2 exact body sentences (>= 6 words);
-- ``anchors``: rare names, numbers and content-word 3-grams, IDF-weighted, find
-  rewrites that keep the facts (see ``anchors``);
+- ``anchors``: rare names, numbers and content-word 3-grams, IDF-weighted and
+  found in at least ``anchor_min_lines`` different sentences of each article,
+  find rewrites that keep the facts (see ``anchors``);
 - ``semantic``: the nearest articles by a cheap article/lead vector whose
   cosine passes a threshold and that share a rare anchor or a publication
   window find condensed rewrites with too few anchors (see ``semantic``).
@@ -29,6 +30,7 @@ from __future__ import annotations
 
 import itertools
 import json
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -72,6 +74,7 @@ __all__ = [
     "features_scheme",
     "propose",
     "shares_text",
+    "spans_lines",
 ]
 
 FEATURES_VERSION = 1  # layout of the stored JSON
@@ -182,7 +185,7 @@ def fact_hashes(body_text: str) -> tuple[int, ...]:
     """Return the sorted 64-bit hashes of the names and numbers of a body text (the
     ``align.text_anchors`` that the verdict's fact overlap compares)."""
     return tuple(
-        sorted({xxhash.xxh3_64_intdigest(a.encode("utf-8")) for a in text_anchors(body_text)})
+        sorted(set(map(xxhash.xxh3_64_intdigest, map(str.encode, text_anchors(body_text)))))
     )
 
 
@@ -253,6 +256,48 @@ def candidate_from(
         reasons += (f"common-lines:{boilerplate:.2f}",)
     score = round(max(0.0, min(1.0, max(s for _, s in found))), 4)
     return Candidate(a, b, reasons, score)
+
+
+def spans_lines(f: CandidateFeatures, anchors: Iterable[str], need: int) -> bool:
+    """Return True when ``anchors`` (all of them ``f``'s) were first found in at least ``need``
+    different body lines of ``f``; without anchor lines, each anchor counts as its own line.
+
+    A rewrite keeps facts from all over its source; the rare words of one shared sentence (a
+    quote, a reused clause) say nothing about the rest of the two stories.
+    """
+    lines: set[int | str] = set()
+    for anchor in anchors:
+        if not f.anchor_lines:
+            lines.add(anchor)
+        else:
+            at = bisect_left(f.anchors, anchor)
+            if at == len(f.anchors) or f.anchors[at] != anchor:
+                at = f.anchors.index(anchor)  # anchors built by hand may be unsorted
+            lines.add(f.anchor_lines[at])
+        if len(lines) >= need:
+            return True
+    return len(lines) >= need
+
+
+def anchor_evidence(
+    f: CandidateFeatures,
+    g: CandidateFeatures,
+    shared: Sequence[str],
+    weights: Sequence[float],
+    settings: CandidateSettings,
+) -> tuple[str, float] | None:
+    """Return the anchor evidence of a pair from its shared content anchors (sorted) and their
+    weights: their summed weight must reach ``anchor_min_shared`` and the rare ones must
+    come from ``anchor_min_lines`` different lines of each article."""
+    weight = sum(weights)
+    if weight < settings.anchor_min_shared:
+        return None
+    rare = [a for a, w in zip(shared, weights, strict=True) if w > 0.0]
+    need = settings.anchor_min_lines
+    if not (spans_lines(f, rare, need) and spans_lines(g, rare, need)):
+        return None
+    score = weight / max(1, min(len(f.anchors), len(g.anchors)))
+    return f"anchors:{weight:.1f}", score
 
 
 @dataclass(frozen=True, slots=True)
@@ -515,15 +560,11 @@ class CandidateIndex:
     def _anchor_evidence(
         self, f: CandidateFeatures, g: CandidateFeatures, pair: _PairLines, stats: _Stats
     ) -> tuple[str, float] | None:
-        shared = self._content(f, pair.template) & self._content(g, pair.template)
-        weight = sum(
-            self._anchor_weight(len(self._anchors.get(a, ())) + stats.extra, stats)
-            for a in sorted(shared)
-        )
-        if weight < self.settings.anchor_min_shared:
-            return None
-        score = weight / max(1, min(len(f.anchors), len(g.anchors)))
-        return f"anchors:{weight:.1f}", score
+        shared = sorted(self._content(f, pair.template) & self._content(g, pair.template))
+        weights = [
+            self._anchor_weight(len(self._anchors.get(a, ())) + stats.extra, stats) for a in shared
+        ]
+        return anchor_evidence(f, g, shared, weights, self.settings)
 
     def _semantic_evidence(
         self,

@@ -70,16 +70,18 @@ def _fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-def _name_anchors(name: str) -> Iterable[str]:
+@lru_cache(maxsize=1 << 16)  # pure; names recur across a corpus ("Prime Minister", "Wall Street")
+def _name_anchors(name: str) -> tuple[str, ...]:
     words = name.replace("’", "'").split()
     while words and words[0].lower() in _LEADING:
         words = words[1:]
     if len(words) < 2:
-        return
-    yield "n:" + _fold(" ".join(words))
+        return ()
+    whole = "n:" + _fold(" ".join(words))
     capitals = [w for w in words if w[0].isupper()]
     if len(capitals) >= 3:
-        yield "n:" + _fold(" ".join(capitals[-2:]))
+        return whole, "n:" + _fold(" ".join(capitals[-2:]))
+    return (whole,)
 
 
 def _number_anchor(match: re.Match[str], text: str) -> str | None:

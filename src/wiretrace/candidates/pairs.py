@@ -28,6 +28,7 @@ from wiretrace.candidates import (
     _content_anchors,
     _PairLines,
     _within,
+    anchor_evidence,
     candidate_from,
 )
 from wiretrace.candidates.anchors import anchor_weight
@@ -200,12 +201,9 @@ def _anchor_evidence(
     counts: CorpusCounts,
     settings: CandidateSettings,
 ) -> Evidence | None:
-    shared = _shared_content_anchors(f, g, pair)
-    weight = sum(_weight(a, counts, settings) for a in sorted(shared))
-    if weight < settings.anchor_min_shared:
-        return None
-    score = weight / max(1, min(len(f.anchors), len(g.anchors)))
-    return f"anchors:{weight:.1f}", score
+    shared = sorted(_shared_content_anchors(f, g, pair))
+    weights = [_weight(a, counts, settings) for a in shared]
+    return anchor_evidence(f, g, shared, weights, settings)
 
 
 def _semantic_evidence(
