@@ -24,7 +24,12 @@ from wiretrace.candidates import (
 )
 from wiretrace.candidates.anchors import anchor_weight, extract_anchors
 from wiretrace.candidates.containment import containment_estimate, jaccard_estimate
-from wiretrace.candidates.lsh import LSHIndex, collision_probability, optimal_params
+from wiretrace.candidates.lsh import (
+    LSHIndex,
+    append_to_each,
+    collision_probability,
+    optimal_params,
+)
 from wiretrace.candidates.pairs import CorpusCounts, score_pair
 from wiretrace.config import CandidateSettings
 from wiretrace.models import Article, Candidate, Document, Sentence, SentenceRole, Span
@@ -158,6 +163,20 @@ def test_lsh_index_finds_equal_signatures_only() -> None:
         LSHIndex(bands=5, rows=4, num_perm=16)
 
 
+def test_append_to_each_posts_a_value_under_every_key_in_order() -> None:
+    postings: dict[str, list[int]] = {"a": [1], "b": []}
+    append_to_each((postings[k] for k in ("a", "b", "a")), 7)
+    assert postings == {"a": [1, 7, 7], "b": [7]}
+    append_to_each([], 8)  # nothing to post under
+
+
+def test_lsh_index_keeps_no_empty_buckets_after_queries() -> None:
+    index = LSHIndex(4, 2, 8)
+    index.add("x", list(range(8)))
+    assert index.query(list(range(100, 108))) == []
+    assert sum(len(bucket) for bucket in index._buckets) == 4  # queries add no bucket
+
+
 def test_containment_estimate() -> None:
     assert containment_estimate(1.0, 100, 100) == 1.0
     assert containment_estimate(0.0, 100, 50) == 0.0
@@ -239,6 +258,12 @@ def test_rare_anchors_from_one_sentence_do_not_make_a_candidate(
     assert (score_pair(*pair, counts, SETTINGS) is not None) == proposed
     one_line = replace(SETTINGS, anchor_min_lines=1)
     assert propose(pair, one_line) != []  # the five rare anchors alone reach the weight
+    index = CandidateIndex(SETTINGS)
+    index.add(pair[0])
+    index.query(
+        replace(_anchored("c", 2, lines_a), anchors=tuple(sorted(("n:novel", *_FACTS[1:]))))
+    )
+    assert sorted(index._anchors) == sorted(_FACTS)  # a query posts nothing
 
 
 # -- the stage on the seeds ----------------------------------------------------

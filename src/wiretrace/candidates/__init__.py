@@ -31,6 +31,7 @@ from __future__ import annotations
 import itertools
 import json
 from bisect import bisect_left
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -48,7 +49,7 @@ from wiretrace.candidates.containment import (
     jaccard_estimate,
     jaccard_for_containment,
 )
-from wiretrace.candidates.lsh import LSHIndex
+from wiretrace.candidates.lsh import LSHIndex, append_to_each
 from wiretrace.candidates.semantic import (
     ArticleVectors,
     SemanticIndex,
@@ -332,7 +333,7 @@ class CandidateIndex:
             fn_weight=CONTAINMENT_RECALL_WEIGHT,
         )
         self._lines = LineIndex()
-        self._anchors: dict[str, list[int]] = {}  # anchor -> numbers of its holders
+        self._anchors: defaultdict[str, list[int]] = defaultdict(list)  # anchor -> holders' numbers
         self._vectors = SemanticIndex()
 
     def __len__(self) -> int:
@@ -368,8 +369,7 @@ class CandidateIndex:
             self._excerpt.add(f.article_id, f.signature)
         self._lines.add(f.article_id, f.sentence_hashes)
         self._numbers[f.article_id] = len(self._ids)
-        for anchor in f.anchors:
-            self._anchors.setdefault(anchor, []).append(len(self._ids))
+        append_to_each(map(self._anchors.__getitem__, f.anchors), len(self._ids))
         self._ids.append(f.article_id)
         if self.semantic.enabled and f.vectors:
             self._vectors.add(f.article_id, ArticleVectors.decode(f.vectors))

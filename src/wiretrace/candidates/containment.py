@@ -30,10 +30,13 @@ their document frequency so the candidate stage can discount them.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
 import numpy as np
 import numpy.typing as npt
+
+from wiretrace.candidates.lsh import append_to_each
 
 __all__ = [
     "LineIndex",
@@ -89,12 +92,11 @@ class LineIndex:
     """An inverted index of exact sentence fingerprints: line hash -> article ids."""
 
     def __init__(self) -> None:
-        self._postings: dict[int, list[str]] = {}
+        self._postings: defaultdict[int, list[str]] = defaultdict(list)
 
     def add(self, key: str, lines: Iterable[int]) -> None:
         """Post ``key`` under each distinct line hash of ``lines``."""
-        for line in sorted(set(lines)):
-            self._postings.setdefault(line, []).append(key)
+        append_to_each(map(self._postings.__getitem__, sorted(set(lines))), key)
 
     def holders(self, line: int) -> Sequence[str]:
         """Return the ids of the articles holding ``line`` (in the order they were added)."""
