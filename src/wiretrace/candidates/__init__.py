@@ -31,7 +31,6 @@ from __future__ import annotations
 import itertools
 import json
 from bisect import bisect_left
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -49,7 +48,7 @@ from wiretrace.candidates.containment import (
     jaccard_estimate,
     jaccard_for_containment,
 )
-from wiretrace.candidates.lsh import LSHIndex, append_to_each
+from wiretrace.candidates.lsh import LSHIndex, Postings
 from wiretrace.candidates.semantic import (
     ArticleVectors,
     SemanticIndex,
@@ -333,7 +332,7 @@ class CandidateIndex:
             fn_weight=CONTAINMENT_RECALL_WEIGHT,
         )
         self._lines = LineIndex()
-        self._anchors: defaultdict[str, list[int]] = defaultdict(list)  # anchor -> holders' numbers
+        self._anchors: Postings[str, int] = Postings()  # anchor -> numbers of its holders
         self._vectors = SemanticIndex()
 
     def __len__(self) -> int:
@@ -369,7 +368,7 @@ class CandidateIndex:
             self._excerpt.add(f.article_id, f.signature)
         self._lines.add(f.article_id, f.sentence_hashes)
         self._numbers[f.article_id] = len(self._ids)
-        append_to_each(map(self._anchors.__getitem__, f.anchors), len(self._ids))
+        self._anchors.post(f.anchors, len(self._ids))
         self._ids.append(f.article_id)
         if self.semantic.enabled and f.vectors:
             self._vectors.add(f.article_id, ArticleVectors.decode(f.vectors))
@@ -469,7 +468,7 @@ class CandidateIndex:
 
         The weights are summed per holder with numpy over the concatenated holder lists.
         """
-        lists: list[list[int]] = []
+        lists: list[Sequence[int]] = []
         weights: list[float] = []
         for anchor in f.anchors:
             holders = self._anchors.get(anchor)
@@ -559,9 +558,7 @@ class CandidateIndex:
         self, f: CandidateFeatures, g: CandidateFeatures, pair: _PairLines, stats: _Stats
     ) -> tuple[str, float] | None:
         shared = sorted(self._content(f, pair.template) & self._content(g, pair.template))
-        weights = [
-            self._anchor_weight(len(self._anchors.get(a, ())) + stats.extra, stats) for a in shared
-        ]
+        weights = [self._anchor_weight(self._anchors.count(a) + stats.extra, stats) for a in shared]
         return anchor_evidence(f, g, shared, weights, self.settings)
 
     def _semantic_evidence(
@@ -579,7 +576,7 @@ class CandidateIndex:
         rare = sum(
             1
             for a in shared
-            if self._anchor_weight(len(self._anchors.get(a, ())) + stats.extra, stats) > 0.0
+            if self._anchor_weight(self._anchors.count(a) + stats.extra, stats) > 0.0
         )
         if rare >= self.semantic.min_anchors:
             return f"semantic:{cosine:.2f}:anchors:{rare}", cosine

@@ -30,13 +30,12 @@ their document frequency so the candidate stage can discount them.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
 import numpy as np
 import numpy.typing as npt
 
-from wiretrace.candidates.lsh import append_to_each
+from wiretrace.candidates.lsh import Postings
 
 __all__ = [
     "LineIndex",
@@ -92,16 +91,16 @@ class LineIndex:
     """An inverted index of exact sentence fingerprints: line hash -> article ids."""
 
     def __init__(self) -> None:
-        self._postings: defaultdict[int, list[str]] = defaultdict(list)
+        self._postings: Postings[int, str] = Postings()
 
     def add(self, key: str, lines: Iterable[int]) -> None:
         """Post ``key`` under each distinct line hash of ``lines``."""
-        append_to_each(map(self._postings.__getitem__, sorted(set(lines))), key)
+        self._postings.post(sorted(set(lines)), key)
 
     def holders(self, line: int) -> Sequence[str]:
         """Return the ids of the articles holding ``line`` (in the order they were added)."""
-        return self._postings.get(line, ())
+        return self._postings.get(line)
 
     def df(self, line: int) -> int:
         """Return how many articles hold ``line``."""
-        return len(self._postings.get(line, ()))
+        return self._postings.count(line)
