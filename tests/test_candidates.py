@@ -24,7 +24,13 @@ from wiretrace.candidates import (
 )
 from wiretrace.candidates.anchors import anchor_weight, extract_anchors
 from wiretrace.candidates.containment import containment_estimate, jaccard_estimate
-from wiretrace.candidates.lsh import LSHIndex, collision_probability, optimal_params
+from wiretrace.candidates.lsh import (
+    LSHIndex,
+    Postings,
+    collision_probability,
+    optimal_params,
+    post_each,
+)
 from wiretrace.candidates.pairs import CorpusCounts, score_pair
 from wiretrace.config import CandidateSettings
 from wiretrace.models import Article, Candidate, Document, Sentence, SentenceRole, Span
@@ -158,6 +164,31 @@ def test_lsh_index_finds_equal_signatures_only() -> None:
         LSHIndex(bands=5, rows=4, num_perm=16)
 
 
+def test_postings_keep_every_value_in_the_order_posted() -> None:
+    postings: Postings[str, int] = Postings()
+    postings.post(("a", "b"), 1)
+    postings.post(("a",), 2)
+    postings.post((), 3)  # nothing to post under
+    postings.post(("c", "a", "b"), 4)
+    assert [list(postings.get(k)) for k in "abcz"] == [[1, 2, 4], [1, 4], [4], []]
+    assert [postings.count(k) for k in "abcz"] == [3, 2, 1, 0]
+    assert len(postings) == 3 and "c" in postings and "z" not in postings
+
+
+def test_post_each_posts_under_one_key_of_each_index() -> None:
+    buckets: list[dict[int, str | list[str]]] = [{}, {}]
+    post_each(buckets, [5, 6], "x")
+    post_each(buckets, [5, 7], "y")
+    assert buckets == [{5: ["x", "y"]}, {6: "x", 7: "y"}]
+
+
+def test_lsh_index_keeps_no_empty_buckets_after_queries() -> None:
+    index = LSHIndex(4, 2, 8)
+    index.add("x", list(range(8)))
+    assert index.query(list(range(100, 108))) == []
+    assert sum(len(bucket) for bucket in index._buckets) == 4  # queries add no bucket
+
+
 def test_containment_estimate() -> None:
     assert containment_estimate(1.0, 100, 100) == 1.0
     assert containment_estimate(0.0, 100, 50) == 0.0
@@ -239,6 +270,13 @@ def test_rare_anchors_from_one_sentence_do_not_make_a_candidate(
     assert (score_pair(*pair, counts, SETTINGS) is not None) == proposed
     one_line = replace(SETTINGS, anchor_min_lines=1)
     assert propose(pair, one_line) != []  # the five rare anchors alone reach the weight
+    index = CandidateIndex(SETTINGS)
+    index.add(pair[0])
+    index.query(
+        replace(_anchored("c", 2, lines_a), anchors=tuple(sorted(("n:novel", *_FACTS[1:]))))
+    )
+    assert len(index._anchors) == len(_FACTS)  # a query posts nothing
+    assert "n:novel" not in index._anchors
 
 
 # -- the stage on the seeds ----------------------------------------------------

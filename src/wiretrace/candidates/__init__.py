@@ -48,7 +48,7 @@ from wiretrace.candidates.containment import (
     jaccard_estimate,
     jaccard_for_containment,
 )
-from wiretrace.candidates.lsh import LSHIndex
+from wiretrace.candidates.lsh import LSHIndex, Postings
 from wiretrace.candidates.semantic import (
     ArticleVectors,
     SemanticIndex,
@@ -334,7 +334,7 @@ class CandidateIndex:
             fn_weight=CONTAINMENT_RECALL_WEIGHT,
         )
         self._lines = LineIndex()
-        self._anchors: dict[str, list[int]] = {}  # anchor -> numbers of its holders
+        self._anchors: Postings[str, int] = Postings()  # anchor -> numbers of its holders
         self._vectors = SemanticIndex()
 
     def __len__(self) -> int:
@@ -370,8 +370,7 @@ class CandidateIndex:
             self._excerpt.add(f.article_id, f.signature)
         self._lines.add(f.article_id, f.sentence_hashes)
         self._numbers[f.article_id] = len(self._ids)
-        for anchor in f.anchors:
-            self._anchors.setdefault(anchor, []).append(len(self._ids))
+        self._anchors.post(f.anchors, len(self._ids))
         self._ids.append(f.article_id)
         if self.semantic.enabled and f.vectors:
             self._vectors.add(f.article_id, ArticleVectors.decode(f.vectors))
@@ -471,7 +470,7 @@ class CandidateIndex:
 
         The weights are summed per holder with numpy over the concatenated holder lists.
         """
-        lists: list[list[int]] = []
+        lists: list[Sequence[int]] = []
         weights: list[float] = []
         for anchor in f.anchors:
             holders = self._anchors.get(anchor)
@@ -561,9 +560,7 @@ class CandidateIndex:
         self, f: CandidateFeatures, g: CandidateFeatures, pair: _PairLines, stats: _Stats
     ) -> tuple[str, float] | None:
         shared = sorted(self._content(f, pair.template) & self._content(g, pair.template))
-        weights = [
-            self._anchor_weight(len(self._anchors.get(a, ())) + stats.extra, stats) for a in shared
-        ]
+        weights = [self._anchor_weight(self._anchors.count(a) + stats.extra, stats) for a in shared]
         return anchor_evidence(f, g, shared, weights, self.settings)
 
     def _semantic_evidence(
@@ -581,7 +578,7 @@ class CandidateIndex:
         rare = sum(
             1
             for a in shared
-            if self._anchor_weight(len(self._anchors.get(a, ())) + stats.extra, stats) > 0.0
+            if self._anchor_weight(self._anchors.count(a) + stats.extra, stats) > 0.0
         )
         if rare >= self.semantic.min_anchors:
             return f"semantic:{cosine:.2f}:anchors:{rare}", cosine

@@ -35,6 +35,8 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import numpy.typing as npt
 
+from wiretrace.candidates.lsh import Postings
+
 __all__ = [
     "LineIndex",
     "containment_estimate",
@@ -89,17 +91,16 @@ class LineIndex:
     """An inverted index of exact sentence fingerprints: line hash -> article ids."""
 
     def __init__(self) -> None:
-        self._postings: dict[int, list[str]] = {}
+        self._postings: Postings[int, str] = Postings()
 
     def add(self, key: str, lines: Iterable[int]) -> None:
         """Post ``key`` under each distinct line hash of ``lines``."""
-        for line in sorted(set(lines)):
-            self._postings.setdefault(line, []).append(key)
+        self._postings.post(sorted(set(lines)), key)
 
     def holders(self, line: int) -> Sequence[str]:
         """Return the ids of the articles holding ``line`` (in the order they were added)."""
-        return self._postings.get(line, ())
+        return self._postings.get(line)
 
     def df(self, line: int) -> int:
         """Return how many articles hold ``line``."""
-        return len(self._postings.get(line, ()))
+        return self._postings.count(line)

@@ -10,13 +10,80 @@ threshold) and false negatives (misses above it) under that curve.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from functools import lru_cache
+from itertools import compress, repeat
+from operator import is_not
+from typing import Generic, TypeVar
 
 import numpy as np
 import xxhash
 
-__all__ = ["LSHIndex", "collision_probability", "optimal_params"]
+__all__ = [
+    "LSHIndex",
+    "Postings",
+    "collision_probability",
+    "holders_of",
+    "optimal_params",
+    "post_each",
+]
+
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V", bound=Hashable)
+
+
+def post_each(held: Sequence[dict[K, V | list[V]]], keys: Sequence[K], value: V) -> None:
+    """Post ``value`` under ``keys[i]`` in ``held[i]`` for every i.
+
+    A key held by one value keeps it bare, a list is made for the second: most bands, lines
+    and anchors of a corpus belong to one article, and a list for each would cost an
+    allocation apiece (and garbage-collector time). ``setdefault`` mapped over the keys posts
+    the new ones in C; only keys already held are fixed up here. ``value`` must not be held
+    under these keys yet.
+    """
+    first = list(map(dict.setdefault, held, keys, repeat(value)))
+    taken = map(is_not, first, repeat(value))
+    for postings, key, other in compress(zip(held, keys, first, strict=True), taken):
+        if isinstance(other, list):
+            other.append(value)
+        else:
+            postings[key] = [other, value]
+
+
+def holders_of(found: V | list[V] | None) -> Sequence[V]:
+    """Return the values a ``post_each`` entry holds (``found`` is the entry or None)."""
+    if found is None:
+        return ()
+    return found if isinstance(found, list) else (found,)
+
+
+class Postings(Generic[K, V]):
+    """An inverted index: key -> the values posted under it, in the order posted."""
+
+    def __init__(self) -> None:
+        self._held: dict[K, V | list[V]] = {}
+
+    def __len__(self) -> int:
+        return len(self._held)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._held
+
+    def post(self, keys: Sequence[K], value: V) -> None:
+        """Post ``value`` under each of ``keys`` (distinct, none holding ``value`` yet)."""
+        post_each([self._held] * len(keys), keys, value)
+
+    def get(self, key: K) -> Sequence[V]:
+        """Return the values posted under ``key`` (empty when none)."""
+        return holders_of(self._held.get(key))
+
+    def count(self, key: K) -> int:
+        """Return how many values are posted under ``key``."""
+        found = self._held.get(key)
+        if found is None:
+            return 0
+        return len(found) if isinstance(found, list) else 1
+
 
 _GRID_POINTS = 513
 
@@ -84,7 +151,7 @@ class LSHIndex:
         self.bands = bands
         self.rows = rows
         self.num_perm = num_perm
-        self._buckets: list[dict[int, list[str]]] = [{} for _ in range(bands)]
+        self._buckets: list[dict[int, str | list[str]]] = [{} for _ in range(bands)]
         self._keys: set[str] = set()
         self._bands_of: dict[str, list[int]] = {}  # band hashes of each added key
 
@@ -117,8 +184,7 @@ class LSHIndex:
         if key in self._keys:
             raise ValueError(f"key already in the index: {key!r}")
         bands = self._band_hashes(hashvalues)
-        for bucket, band in zip(self._buckets, bands, strict=True):
-            bucket.setdefault(band, []).append(key)
+        post_each(self._buckets, bands, key)
         self._keys.add(key)
         self._bands_of[key] = bands
 
@@ -145,5 +211,5 @@ class LSHIndex:
         """
         found: set[str] = set()
         for bucket, band in zip(self._buckets, self._band_hashes(hashvalues), strict=True):
-            found.update(bucket.get(band, ()))
+            found.update(holders_of(bucket.get(band)))
         return sorted(found)
