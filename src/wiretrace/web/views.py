@@ -8,7 +8,7 @@ from __future__ import annotations
 import tempfile
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -165,42 +165,14 @@ def summarize(family: Family, articles: Mapping[str, Article]) -> FamilySummary:
     )
 
 
-@dataclass(frozen=True, slots=True)
-class FamilyQuery:
-    """Filters and paging of the families list.
-
-    A family matches ``outlet`` when one member comes from it (case-insensitive),
-    ``since``/``until`` when one member was published in that window, ``relation``
-    when one of its edges has it, and ``min_size`` by its member count.
-    """
-
-    outlet: str | None = None
-    since: datetime | None = None
-    until: datetime | None = None
-    relation: Relation | None = None
-    min_size: int = 1
-    limit: int = 50
-    offset: int = 0
-
-    def to_filter(self) -> FamilyFilter:
-        """Return the store's filter for this query (window bounds in UTC)."""
-        return FamilyFilter(
-            outlet=self.outlet,
-            since=_utc(self.since),
-            until=_utc(self.until),
-            relation=self.relation,
-            min_size=self.min_size,
-            limit=self.limit,
-            offset=self.offset,
-        )
-
-
-def list_families(service: Service, query: FamilyQuery) -> tuple[int, list[FamilySummary]]:
+def list_families(service: Service, query: FamilyFilter) -> tuple[int, list[FamilySummary]]:
     """Return how many families match ``query`` and the requested page, largest first.
 
     The store filters, counts and pages; only the page's families and members are read.
+    Window bounds without a time zone are taken as UTC.
     """
-    total, page = service.family_page(query.to_filter())
+    in_utc = replace(query, since=_utc(query.since), until=_utc(query.until))
+    total, page = service.family_page(in_utc)
     members = {m for family in page for m in family.members}
     articles = service.articles_by_id(members)
     return total, [summarize(family, articles) for family in page]

@@ -9,9 +9,10 @@ from fastapi import APIRouter, Query
 
 from wiretrace.contracts import family_to_dict
 from wiretrace.models import Relation
+from wiretrace.store import FamilyFilter
 from wiretrace.web.context import Context
 from wiretrace.web.schemas import FamilyDetailOut, FamilyPageOut
-from wiretrace.web.views import FamilyQuery, family_detail, family_view, list_families
+from wiretrace.web.views import family_detail, family_view, list_families
 
 router = APIRouter(prefix="/api/families", tags=["families"])
 
@@ -32,7 +33,7 @@ def get_families(
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> dict[str, Any]:
     """Return the families matching the filters (largest first) and their total count."""
-    query = FamilyQuery(outlet, since, until, relation, min_size, limit, offset)
+    query = FamilyFilter(outlet, since, until, relation, min_size, limit, offset)
     total, page = list_families(context.service, query)
     return {
         "total": total,

@@ -9,10 +9,10 @@ from fastapi.responses import HTMLResponse, Response
 
 from wiretrace.render.graph import family_svg
 from wiretrace.render.html import CHANGE_COLOURS, RELATION_COLOURS, compare_rows
+from wiretrace.store import FamilyFilter
 from wiretrace.web.context import Context
 from wiretrace.web.schemas import CheckIn
 from wiretrace.web.views import (
-    FamilyQuery,
     check_matches,
     checked_article,
     compare_stored,
@@ -33,7 +33,7 @@ def families_page(
     min_size: Annotated[int, Query(ge=1)] = 2,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> str:
-    query = FamilyQuery(min_size=min_size, limit=PAGE_SIZE, offset=offset)
+    query = FamilyFilter(min_size=min_size, limit=PAGE_SIZE, offset=offset)
     total, summaries = list_families(context.service, query)
     return context.render("families.html.j2", summaries=summaries, total=total, query=query)
 
