@@ -69,7 +69,7 @@ def main() -> None:
     settings = load_settings(env={}, overrides={"embed": {"model": "hashing"}})
     for size in sizes:
         articles = read(corpus, size)
-        found = [f for _, f in parallel.featurize(articles, settings, 2)]
+        found = [f for _, f, _ in parallel.featurize(articles, settings, 2)]
         candidates = parallel.judge(CorpusCandidates(found, settings.candidates), 2)
         kinds = Counter(
             "+".join(sorted({r.split(":")[0] for r in c.reasons} & GENERATORS)) for c in candidates

@@ -27,7 +27,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from wiretrace.models import Comparison, Relation
+from wiretrace.models import Comparison, Document, Relation, SentenceRole
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +38,13 @@ class MemberInfo:
     published_at: datetime | None
     body_hash: str  # hash of the normalised body text: equal hashes are exact duplicates
     captions: frozenset[str] = frozenset()  # photo captions: a copy of a copy carries its source's
+
+
+def member_info(doc: Document) -> MemberInfo:
+    """Return what the family stage needs to know of a prepared document."""
+    body_hash = hashlib.sha256(doc.body_text.lower().encode("utf-8")).hexdigest()
+    captions = frozenset(s.norm.lower() for s in doc.sentences if s.role is SentenceRole.CAPTION)
+    return MemberInfo(doc.id, doc.article.published_at, body_hash, captions)
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,10 +16,11 @@ from typing import Any
 
 from wiretrace.candidates import CandidateFeatures, CorpusCandidates, features
 from wiretrace.config import Settings
+from wiretrace.families import MemberInfo, member_info
 from wiretrace.models import Article, Candidate, Document
 from wiretrace.text import prepare
 
-__all__ = ["can_fork", "featurize", "judge"]
+__all__ = ["Featured", "can_fork", "featured", "featurize", "judge"]
 
 CHUNK = 200  # articles (or ids to judge) per task
 _STATE: dict[str, Any] = {}  # set by the parent just before forking, read by the workers
@@ -35,20 +36,30 @@ def can_fork(processes: int, items: int, minimum: int) -> bool:
     )
 
 
-def _featurize_chunk(articles: Sequence[Article]) -> list[tuple[Document, CandidateFeatures]]:
+Featured = tuple[MemberInfo, CandidateFeatures, str]
+"""An article's family facts, its candidate features and their stored JSON."""
+
+
+def featured(doc: Document, settings: Settings) -> Featured:
+    """Return the family facts, candidate features and features JSON of a prepared document."""
+    found = features(doc, settings.candidates)
+    return member_info(doc), found, found.to_json()
+
+
+def _featurize_chunk(articles: Sequence[Article]) -> list[Featured]:
     settings: Settings = _STATE["settings"]
-    out = []
-    for article in articles:
-        doc = prepare(article)
-        out.append((doc, features(doc, settings.candidates)))
-    return out
+    return [featured(prepare(article), settings) for article in articles]
 
 
 def featurize(
     articles: Sequence[Article], settings: Settings, processes: int
-) -> Iterator[tuple[Document, CandidateFeatures]]:
-    """Yield each article's document and candidate features, in input order, computed in
-    ``processes`` forked workers."""
+) -> Iterator[Featured]:
+    """Yield each article's family facts, candidate features and features JSON, in input order,
+    computed in ``processes`` forked workers.
+
+    The prepared documents stay in the workers: sending them back cost the parent more than
+    preparing them did the workers, and verification prepares what it compares itself.
+    """
     chunks = [articles[i : i + CHUNK] for i in range(0, len(articles), CHUNK)]
     _STATE["settings"] = settings
     try:

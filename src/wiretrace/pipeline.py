@@ -9,7 +9,6 @@ the new or changed articles need.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import multiprocessing
@@ -35,7 +34,7 @@ from wiretrace.candidates import (
 from wiretrace.config import Settings
 from wiretrace.embed import Encoder, Matrix, get_encoder
 from wiretrace.errors import InputError, NotFoundError
-from wiretrace.families import FamilyPlan, Link, MemberInfo, plan_families
+from wiretrace.families import FamilyPlan, Link, MemberInfo, member_info, plan_families
 from wiretrace.ingest import read_inputs
 from wiretrace.models import (
     Article,
@@ -45,7 +44,6 @@ from wiretrace.models import (
     Edge,
     Family,
     Relation,
-    SentenceRole,
 )
 from wiretrace.relation import (
     RULES,
@@ -129,12 +127,6 @@ class LazyEncoder:
             self._inner = get_encoder(self._settings.embed)
             self.name = self._inner.name
         return self._inner.encode(sentences)
-
-
-def _member_info(doc: Document) -> MemberInfo:
-    body_hash = hashlib.sha256(doc.body_text.lower().encode("utf-8")).hexdigest()
-    captions = frozenset(s.norm.lower() for s in doc.sentences if s.role is SentenceRole.CAPTION)
-    return MemberInfo(doc.id, doc.article.published_at, body_hash, captions)
 
 
 class Service:
@@ -238,7 +230,8 @@ class Service:
         progress: Progress,
     ) -> tuple[list[CandidateFeatures], int]:
         """Return every article's features: stored ones when still valid, the rest computed
-        (in forked workers when there are many); the documents prepared go into ``docs``."""
+        (in forked workers when there are many); the family facts of each go into ``docs``, and
+        the documents prepared in this process too."""
         stored = self.store.features()
         scheme = features_scheme(self.settings.candidates)
         found: dict[str, CandidateFeatures] = {}
@@ -253,18 +246,20 @@ class Service:
             else:
                 todo.append(article)
         run = self.settings.run
+        computed: Iterable[parallel.Featured]
         if parallel.can_fork(run.processes, len(todo), run.parallel_min_articles):
             computed = parallel.featurize(todo, self.settings, run.processes)
         else:
-            settings = self.settings.candidates
-            computed = ((doc, features(doc, settings)) for doc in map(prepare, todo))
+            computed = (self._featured_here(article, docs) for article in todo)
         fresh: list[tuple[str, str, str]] = []
         if todo:
             self._index = None
-        for done, (doc, computed_features) in enumerate(computed, start=1):
-            docs.put(doc)
-            found[doc.id] = computed_features
-            fresh.append((doc.id, doc.article.content_hash, computed_features.to_json()))
+        for done, (article, (info, computed_features, payload)) in enumerate(
+            zip(todo, computed, strict=True), start=1
+        ):
+            docs.put_info(info)
+            found[article.id] = computed_features
+            fresh.append((article.id, article.content_hash, payload))
             if done % 500 == 0:
                 progress("fingerprint", len(found), len(articles))
             if len(fresh) >= FEATURE_BATCH:  # stored as they come: a large pile's JSON is big
@@ -273,6 +268,11 @@ class Service:
         self.store.put_features(fresh)
         progress("fingerprint", len(articles), len(articles))
         return [found[article.id] for article in articles], len(todo)
+
+    def _featured_here(self, article: Article, docs: DocumentCache) -> parallel.Featured:
+        doc = prepare(article)
+        docs.put(doc)
+        return parallel.featured(doc, self.settings)
 
     def _propose(self, all_features: Sequence[CandidateFeatures]) -> list[Candidate]:
         """Return the candidate pairs of the corpus, judged in forked workers when many."""
@@ -538,9 +538,13 @@ class DocumentCache:
         """Keep ``doc`` as the most recently used document."""
         self._docs[doc.id] = doc
         self._docs.move_to_end(doc.id)
-        self._infos[doc.id] = _member_info(doc)
+        self._infos[doc.id] = member_info(doc)
         while len(self._docs) > self.size:
             self._docs.popitem(last=False)
+
+    def put_info(self, info: MemberInfo) -> None:
+        """Keep the family facts of a document prepared elsewhere."""
+        self._infos[info.id] = info
 
     def get(self, article: Article) -> Document:
         """Return the prepared document of ``article`` (prepared now when not kept)."""
@@ -555,7 +559,7 @@ class DocumentCache:
     def info(self, article: Article) -> MemberInfo:
         """Return the family facts of ``article`` (preparing it when never seen)."""
         known = self._infos.get(article.id)
-        return known if known is not None else _member_info(self.get(article))
+        return known if known is not None else member_info(self.get(article))
 
 
 _WORKER: dict[str, Any] = {}

@@ -45,14 +45,13 @@ from wiretrace.candidates.semantic import ArticleVectors, pair_cosine, semantic_
 from wiretrace.config import Settings
 from wiretrace.embed import Encoder
 from wiretrace.errors import DependencyError, InputError
-from wiretrace.families import FamilyPlan, MemberInfo, plan_families
+from wiretrace.families import FamilyPlan, MemberInfo, member_info, plan_families
 from wiretrace.ingest._records import RecordError, article_from_record
 from wiretrace.models import Article, Candidate, Comparison, Document, Family, Relation
 from wiretrace.pipeline import (
     AnalysisReport,
     LazyEncoder,
     _compare_pair,
-    _member_info,
     build_family,
 )
 from wiretrace.relation import comparison_from_dict, triage, unaligned_to_dict
@@ -198,7 +197,7 @@ def _featurise(shared: Broadcast[Settings], articles: Iterable[Article]) -> Iter
     for article in articles:
         doc = prepare(article)
         found = features(doc, settings.candidates)
-        yield _Featured(article.id, found.to_json(), _member_info(doc))
+        yield _Featured(article.id, found.to_json(), member_info(doc))
 
 
 # -- 2. propose -----------------------------------------------------------------------------
