@@ -178,6 +178,7 @@ def test_verdicts_written_in_batches_are_all_stored(
     expected = whole.analyze()
     whole.close()
     monkeypatch.setattr("wiretrace.pipeline.COMPARISON_BATCH", 3)
+    monkeypatch.setattr("wiretrace.pipeline.KNOWN_BLOCK", 2)
     service = service_for(tmp_path / "batched")
     service.ingest([sample_dir / "articles"])
     report = service.analyze()

@@ -146,6 +146,8 @@ def test_comparisons_keep_one_current_row_per_pair(store: Store) -> None:
     ]
     a_id, _, b_id, _, _ = rows[0]
     assert (a_id, b_id) == ("a", "b")
+    assert [(r.a_id, r.b_id) for r in store.comparisons_of(["a", "z"])] == [("a", "b"), ("a", "c")]
+    assert store.comparisons_of(["b"]) == [] and store.comparisons_of([]) == []
 
 
 # -- families --------------------------------------------------------------------

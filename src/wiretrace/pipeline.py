@@ -297,7 +297,7 @@ class Service:
         Unrelated verdicts go to the store but are not held: families ignore them, and in a
         large pile they are most of the candidates. New verdicts are written in batches.
         """
-        known = {(row[0], row[1], row[2], row[3]): row[4] for row in self.store.comparisons()}
+        known: dict[tuple[str, str, str, str], str] = {}
         related: dict[int, Comparison] = {}
         todo: list[Job] = []
         fresh: list[tuple[str, str, str, str, str]] = []
@@ -316,6 +316,10 @@ class Service:
                 fresh.clear()
 
         for position, candidate in enumerate(candidates):
+            if position % KNOWN_BLOCK == 0:  # stored verdicts are read a block at a time
+                block = candidates[position : position + KNOWN_BLOCK]
+                rows = self.store.comparisons_of(c.a for c in block)
+                known = {(r.a_id, r.a_hash, r.b_id, r.b_hash): r.comparison_json for r in rows}
             a, b = by_id[candidate.a], by_id[candidate.b]
             stored = known.get((a.id, a.content_hash, b.id, b.content_hash))
             data = json.loads(stored) if stored is not None else None
@@ -518,6 +522,7 @@ def _compare_pair(
 
 FEATURE_BATCH = 5000  # computed features written to the store this many at a time
 COMPARISON_BATCH = 5000  # new verdicts written to the store this many at a time
+KNOWN_BLOCK = 5000  # candidates whose stored verdicts are looked up together
 Job = tuple[int, Article, Article]  # a pair to compare: (position, article a, article b)
 DOCUMENT_CACHE = 4096  # prepared documents a process keeps (candidates come sorted by id)
 

@@ -239,6 +239,25 @@ class Store:
         with self._transaction() as connection:
             _replace_rows(connection, schema.comparisons, ("a_id", "b_id"), list(records.values()))
 
+    def comparisons_of(self, a_ids: Iterable[str]) -> list[StoredComparison]:
+        """Return the stored comparisons whose first article is one of ``a_ids``, ordered by
+        (a_id, b_id): a block of candidates' verdicts, without reading the whole table."""
+        table = schema.comparisons
+        ordered = sorted(set(a_ids))
+        found: list[StoredComparison] = []
+        with self._transaction() as connection:
+            for start in range(0, len(ordered), _CHUNK):
+                query = (
+                    select(table)
+                    .where(table.c.a_id.in_(ordered[start : start + _CHUNK]))
+                    .order_by(table.c.a_id, table.c.b_id)
+                )
+                found.extend(
+                    StoredComparison(r.a_id, r.a_hash, r.b_id, r.b_hash, r.comparison_json)
+                    for r in connection.execute(query)
+                )
+        return found
+
     def comparisons(self) -> list[StoredComparison]:
         """Return every stored comparison, ordered by (a_id, b_id)."""
         table = schema.comparisons
