@@ -271,8 +271,9 @@ class Service:
 
     def _featured_here(self, article: Article, docs: DocumentCache) -> parallel.Featured:
         doc = prepare(article)
-        docs.put(doc)
-        return parallel.featured(doc, self.settings)
+        found = parallel.featured(doc, self.settings)
+        docs.put(doc, found[0])
+        return found
 
     def _propose(self, all_features: Sequence[CandidateFeatures]) -> list[Candidate]:
         """Return the candidate pairs of the corpus, judged in forked workers when many."""
@@ -539,11 +540,12 @@ class DocumentCache:
         self._docs: OrderedDict[str, Document] = OrderedDict()
         self._infos: dict[str, MemberInfo] = {}
 
-    def put(self, doc: Document) -> None:
-        """Keep ``doc`` as the most recently used document."""
+    def put(self, doc: Document, info: MemberInfo | None = None) -> None:
+        """Keep ``doc`` as the most recently used document, with its family facts (``info``,
+        or computed now)."""
         self._docs[doc.id] = doc
         self._docs.move_to_end(doc.id)
-        self._infos[doc.id] = member_info(doc)
+        self._infos[doc.id] = info if info is not None else member_info(doc)
         while len(self._docs) > self.size:
             self._docs.popitem(last=False)
 

@@ -235,22 +235,25 @@ def _source_end_kept(alignment: Alignment, source: Document) -> bool:
     return any(s.index in aligned for s in source.body[-END_SENTENCES:])
 
 
-def _lead_support(first: Document, second: Document) -> float:
+def _lead_support(
+    first: Document, first_facts: frozenset[str], second: Document, second_facts: frozenset[str]
+) -> float:
     """Return the smaller of the shares of each side's lead names/numbers found in the other's
-    body (1.0 for a lead without any: nothing speaks against the same news)."""
+    body facts (``_sentence_facts``); 1.0 for a lead without any: nothing speaks against the
+    same news."""
 
-    def support(lead_of: Document, body_of: Document) -> float:
+    def support(lead_of: Document, body_facts: frozenset[str]) -> float:
         lead = frozenset().union(*(text_anchors(s.norm) for s in lead_of.body[:LEAD_SENTENCES]))
         if not lead:
             return 1.0
-        return len(lead & _sentence_facts(body_of)) / len(lead)
+        return len(lead & body_facts) / len(lead)
 
-    return min(support(first, second), support(second, first))
+    return min(support(first, second_facts), support(second, first_facts))
 
 
-def _own_facts(source: Document, derivative: Document) -> tuple[int, float]:
-    """Return how many of the derivative's names/numbers the source lacks, and their share."""
-    source_facts, derivative_facts = _sentence_facts(source), _sentence_facts(derivative)
+def _own_facts(source_facts: frozenset[str], derivative_facts: frozenset[str]) -> tuple[int, float]:
+    """Return how many of the derivative's names/numbers (``_sentence_facts``) the source
+    lacks, and their share."""
     own = len(derivative_facts - source_facts)
     return own, (own / len(derivative_facts) if derivative_facts else 0.0)
 
@@ -314,7 +317,8 @@ def profile_alignment(
 
     source_chars = _body_chars(source)
     overlap, shared = _anchor_overlap(source, derivative)
-    own_facts, own_facts_share = _own_facts(source, derivative)
+    source_facts, derivative_facts = _sentence_facts(source), _sentence_facts(derivative)
+    own_facts, own_facts_share = _own_facts(source_facts, derivative_facts)
     return AlignmentProfile(
         source_coverage=alignment.coverage_source,
         derivative_coverage=alignment.coverage_derivative,
@@ -334,7 +338,7 @@ def profile_alignment(
         source_own_quotes=_own_quotes(derivative, source),
         own_facts=own_facts,
         own_facts_share=own_facts_share,
-        lead_support=_lead_support(source, derivative),
+        lead_support=_lead_support(source, source_facts, derivative, derivative_facts),
         source_end_kept=_source_end_kept(alignment, source),
     )
 
@@ -665,18 +669,26 @@ def triage_by_facts(
     candidate features: ``candidates.fact_overlap``)."""
     if overlap >= thresholds.triage_anchors:
         return None
+    return _unaligned_unrelated(
+        a,
+        b,
+        round(_margin(overlap, thresholds.triage_anchors, 0.25), 4),
+        f"triage: proposed without shared text, and {shared} shared names/numbers are "
+        f"{overlap:.0%} of the smaller side's (< {thresholds.triage_anchors:.0%}): "
+        "judged unrelated without aligning",
+    )
+
+
+def _unaligned_unrelated(source: str, derivative: str, confidence: float, why: str) -> Comparison:
+    """An "unrelated" verdict reached without aligning, with an empty alignment."""
     nothing = Alignment((), (), (), coverage_source=0.0, coverage_derivative=0.0)
     return Comparison(
-        source=a,
-        derivative=b,
+        source=source,
+        derivative=derivative,
         relation=Relation.UNRELATED,
-        confidence=round(_margin(overlap, thresholds.triage_anchors, 0.25), 4),
+        confidence=confidence,
         alignment=nothing,
-        evidence=(
-            f"triage: proposed without shared text, and {shared} shared names/numbers are "
-            f"{overlap:.0%} of the smaller side's (< {thresholds.triage_anchors:.0%}): "
-            "judged unrelated without aligning",
-        ),
+        evidence=(why,),
     )
 
 
@@ -684,17 +696,12 @@ def _too_little_story(a: Document, b: Document, source: str | None, thin: list[s
     """The unaligned "unrelated" verdict of a pair where a side has almost no story text: two
     caption stubs or chrome-only pages would otherwise compare equal."""
     first, second = (b, a) if source == b.id else (a, b)
-    nothing = Alignment((), (), (), coverage_source=0.0, coverage_derivative=0.0)
-    return Comparison(
-        source=first.id,
-        derivative=second.id,
-        relation=Relation.UNRELATED,
-        confidence=1.0,
-        alignment=nothing,
-        evidence=(
-            f"too little story text: {', '.join(thin)} has under {MIN_STORY_WORDS} body words "
-            "(captions, credits and chrome left aside): nothing to compare",
-        ),
+    return _unaligned_unrelated(
+        first.id,
+        second.id,
+        1.0,
+        f"too little story text: {', '.join(thin)} has under {MIN_STORY_WORDS} body words "
+        "(captions, credits and chrome left aside): nothing to compare",
     )
 
 

@@ -38,16 +38,17 @@ from functools import lru_cache, partial
 from pathlib import Path
 from typing import NamedTuple
 
-from wiretrace.candidates import CandidateFeatures, _cap_per_article, features, shares_text
+from wiretrace.candidates import CandidateFeatures, _cap_per_article, shares_text
 from wiretrace.candidates.anchors import anchor_weight
 from wiretrace.candidates.pairs import CorpusCounts, band_hashes, score_pair
 from wiretrace.candidates.semantic import ArticleVectors, pair_cosine, semantic_settings
 from wiretrace.config import Settings
 from wiretrace.embed import Encoder
 from wiretrace.errors import DependencyError, InputError
-from wiretrace.families import FamilyPlan, MemberInfo, member_info, plan_families
+from wiretrace.families import FamilyPlan, MemberInfo, plan_families
 from wiretrace.ingest._records import RecordError, article_from_record
 from wiretrace.models import Article, Candidate, Comparison, Document, Family, Relation
+from wiretrace.parallel import featured
 from wiretrace.pipeline import (
     AnalysisReport,
     LazyEncoder,
@@ -195,9 +196,8 @@ class _Featured(NamedTuple):
 def _featurise(shared: Broadcast[Settings], articles: Iterable[Article]) -> Iterator[_Featured]:
     settings = shared.value
     for article in articles:
-        doc = prepare(article)
-        found = features(doc, settings.candidates)
-        yield _Featured(article.id, found.to_json(), member_info(doc))
+        member, _, payload = featured(prepare(article), settings)
+        yield _Featured(article.id, payload, member)
 
 
 # -- 2. propose -----------------------------------------------------------------------------
