@@ -264,3 +264,22 @@ def test_search_among_a_pool_agrees_with_the_exact_search() -> None:
     ][:2]
     for article_id, cosine in among:
         assert cosine == pair_cosine(query, vectors[article_id])
+
+
+def test_search_among_rows_is_the_search_among_their_ids() -> None:
+    rng = np.random.default_rng(9)
+    index = SemanticIndex()
+    vectors = {
+        f"b{i}": ArticleVectors(rng.integers(-127, 128, (2, 16)).astype(np.int8)) for i in range(9)
+    }
+    for article_id, v in vectors.items():
+        index.add(article_id, v)
+    assert index.row_of("b4") == 4
+    assert index.row_of("nowhere") == -1
+    pool = ["b8", "b1", "b6", "b2"]
+    rows = np.asarray([index.row_of(i) for i in pool], dtype=np.intp)
+    query = vectors["b0"]
+    by_rows = index.neighbours_in_rows(query, rows, 2, -1.0)
+    assert by_rows == index.neighbours_among("b0", query, pool, 2, -1.0)
+    assert len(by_rows) == 2 and {i for i, _ in by_rows} <= set(pool)
+    assert index.neighbours_in_rows(query, np.zeros(0, dtype=np.intp), 2, -1.0) == []

@@ -18,6 +18,7 @@ from wiretrace.candidates import CandidateFeatures, CorpusCandidates, features
 from wiretrace.config import Settings
 from wiretrace.families import MemberInfo, member_info
 from wiretrace.models import Article, Candidate, Document
+from wiretrace.runtime import forking
 from wiretrace.text import prepare
 
 __all__ = ["Featured", "can_fork", "featured", "featurize", "judge"]
@@ -63,7 +64,7 @@ def featurize(
     chunks = [articles[i : i + CHUNK] for i in range(0, len(articles), CHUNK)]
     _STATE["settings"] = settings
     try:
-        with multiprocessing.get_context("fork").Pool(processes) as pool:
+        with forking(), multiprocessing.get_context("fork").Pool(processes) as pool:
             for block in pool.imap(_featurize_chunk, chunks):
                 yield from block
     finally:
@@ -88,9 +89,9 @@ def judge(corpus: CorpusCandidates, processes: int) -> list[Candidate]:
     bounds = [(i, min(i + CHUNK, len(corpus))) for i in range(0, len(corpus), CHUNK)]
     _STATE["corpus"] = corpus
     try:
-        with multiprocessing.get_context("fork").Pool(processes) as pool:
+        with forking(), multiprocessing.get_context("fork").Pool(processes) as pool:
             corpus.settle(pool.imap(_neighbours_slice, bounds))
-        with multiprocessing.get_context("fork").Pool(processes) as pool:
+        with forking(), multiprocessing.get_context("fork").Pool(processes) as pool:
             found = [c for part in pool.imap(_judge_slice, bounds) for c in part]
     finally:
         _STATE.clear()

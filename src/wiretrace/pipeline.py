@@ -54,6 +54,7 @@ from wiretrace.relation import (
     triage_by_facts,
     unaligned_to_dict,
 )
+from wiretrace.runtime import forking
 from wiretrace.store import FamilyFilter, Store
 from wiretrace.text import prepare
 
@@ -598,12 +599,15 @@ def _compare_in_workers(
     inherited = docs if method == "fork" else None
     jobs = [(a, b) for _, a, b in todo]
     chunk = max(1, min(64, len(jobs) // (settings.run.processes * 8)))
-    with ProcessPoolExecutor(
-        max_workers=settings.run.processes,
-        mp_context=context,
-        initializer=_worker_start,
-        initargs=(settings, inherited),
-    ) as pool:
+    with (
+        forking(),
+        ProcessPoolExecutor(
+            max_workers=settings.run.processes,
+            mp_context=context,
+            initializer=_worker_start,
+            initargs=(settings, inherited),
+        ) as pool,
+    ):
         for (position, a, b), (result, payload) in zip(
             todo, pool.map(_worker_compare, jobs, chunksize=chunk), strict=True
         ):

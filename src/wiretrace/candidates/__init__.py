@@ -60,6 +60,7 @@ from wiretrace.candidates.semantic import (
 )
 from wiretrace.config import CandidateSettings
 from wiretrace.models import Candidate, Document
+from wiretrace.runtime import paused_gc
 from wiretrace.text.prepare import TEXT_RULES
 
 __all__ = [
@@ -336,6 +337,8 @@ class CandidateIndex:
         self._lines = LineIndex()
         self._anchors: Postings[str, int] = Postings()  # anchor -> numbers of its holders
         self._vectors = SemanticIndex()
+        self._rows: list[int] = []  # each added article's semantic row, by number (-1: none)
+        self._rows_array: npt.NDArray[np.intp] | None = None
 
     def __len__(self) -> int:
         return len(self._features)
@@ -374,6 +377,7 @@ class CandidateIndex:
         self._ids.append(f.article_id)
         if self.semantic.enabled and f.vectors:
             self._vectors.add(f.article_id, ArticleVectors.decode(f.vectors))
+        self._rows.append(self._vectors.row_of(f.article_id))
 
     def _semantic_neighbours(
         self, queries: Sequence[CandidateFeatures]
@@ -388,15 +392,21 @@ class CandidateIndex:
             suspects[f.article_id], pool = self._anchor_holders(f, self._stats(f))
             if not self.semantic.enabled or not f.vectors:
                 continue
-            near = self._vectors.neighbours_among(
-                f.article_id,
+            rows = self._semantic_rows()[pool]
+            near = self._vectors.neighbours_in_rows(
                 ArticleVectors.decode(f.vectors),
-                pool,
+                rows[rows >= 0],
                 self.semantic.top_k,
                 self.semantic.threshold,
             )
             found[f.article_id] = dict(near)
         return found, suspects
+
+    def _semantic_rows(self) -> npt.NDArray[np.intp]:
+        """Return the semantic index row of each added article by number (-1: no vectors)."""
+        if self._rows_array is None or len(self._rows_array) != len(self._rows):
+            self._rows_array = np.asarray(self._rows, dtype=np.intp)
+        return self._rows_array
 
     def query(self, f: CandidateFeatures) -> list[Candidate]:
         """Return the candidates of ``f`` among the added articles, excluding itself.
@@ -463,10 +473,12 @@ class CandidateIndex:
         found.discard(f.article_id)
         return sorted(found)
 
-    def _anchor_holders(self, f: CandidateFeatures, stats: _Stats) -> tuple[list[str], list[str]]:
+    def _anchor_holders(
+        self, f: CandidateFeatures, stats: _Stats
+    ) -> tuple[list[str], npt.NDArray[np.int64]]:
         """Return the *anchor suspects* of ``f`` (articles whose shared rare-anchor weight,
-        boilerplate included, reaches ``anchor_min_shared``) and the articles sharing at least
-        one rare anchor with it, both without ``f`` and in the order added.
+        boilerplate included, reaches ``anchor_min_shared``) and the numbers of the articles
+        sharing at least one rare anchor with it, both without ``f`` and in the order added.
 
         The weights are summed per holder with numpy over the concatenated holder lists.
         """
@@ -481,7 +493,7 @@ class CandidateIndex:
                 lists.append(holders)
                 weights.append(weight)
         if not lists:
-            return [], []
+            return [], np.zeros(0, dtype=np.int64)
         numbers = np.fromiter(itertools.chain.from_iterable(lists), dtype=np.int64)
         per_holder = np.repeat(np.asarray(weights), [len(h) for h in lists])
         unique, inverse = np.unique(numbers, return_inverse=True)
@@ -489,7 +501,7 @@ class CandidateIndex:
         own = self._numbers.get(f.article_id, -1)
         chosen = unique[sums >= self.settings.anchor_min_shared]
         suspects = [self._ids[n] for n in chosen.tolist() if n != own]
-        return suspects, [self._ids[n] for n in unique.tolist() if n != own]
+        return suspects, unique[unique != own]
 
     def _holds(self, f: CandidateFeatures) -> bool:
         """Return True when ``f`` is the very features object added under its id."""
@@ -710,8 +722,9 @@ class CorpusCandidates:
         self.settings = settings
         self.index = CandidateIndex(settings, semantic)
         self.ordered = sorted(all_features, key=lambda f: f.article_id)
-        for f in self.ordered:
-            self.index.add(f)
+        with paused_gc():  # millions of postings, all kept: no collection on the way
+            for f in self.ordered:
+                self.index.add(f)
         self.near: dict[str, dict[str, float]] = {}
         self.suspects: dict[str, list[str]] = {}
 

@@ -273,7 +273,21 @@ class SemanticIndex:
         all kept, so the result does not depend on the pool's order.
         """
         rows = [self._position[i] for i in pool if i in self._position and i != query_id]
-        if not rows:
+        return self.neighbours_in_rows(vectors, np.asarray(rows, dtype=np.intp), top_k, threshold)
+
+    def row_of(self, article_id: str) -> int:
+        """Return the row of an added id (the order it was added in), -1 when not added."""
+        return self._position.get(article_id, -1)
+
+    def neighbours_in_rows(
+        self,
+        vectors: ArticleVectors,
+        rows: npt.NDArray[np.intp],
+        top_k: int,
+        threshold: float,
+    ) -> list[tuple[str, float]]:
+        """``neighbours_among`` for a pool given as rows (``row_of``), the query's own left out."""
+        if not len(rows):
             return []
         matrix, norms = self._prepared()
         cosines = _best_cosines(vectors.rows[None, :, :], matrix[rows], norms[rows])[0]
