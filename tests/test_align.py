@@ -14,7 +14,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from wiretrace import align as align_module
-from wiretrace.align import AlignTuning, align, comparison_key, invert_alignment, text_anchors
+from wiretrace.align import (
+    AlignTuning,
+    align,
+    alignment_of,
+    comparison_key,
+    invert_alignment,
+    match_sentences,
+    text_anchors,
+)
 from wiretrace.config import AlignSettings
 from wiretrace.embed import HashingEncoder, Matrix
 from wiretrace.models import (
@@ -233,6 +241,29 @@ def test_invert_swaps_roles_and_merge_becomes_split() -> None:
     assert [a.sentence for a in backward.added] == [0, 3, 4]
     assert backward.coverage_source == forward.coverage_derivative
     assert invert_alignment(backward, derivative, source, SETTINGS) == forward
+
+
+def test_a_matching_read_either_way_gives_the_alignment_of_that_way() -> None:
+    source = make_document("a", STORY)
+    derivative = make_document(
+        "b",
+        [
+            "The river Tane rose 4.5 metres overnight after three days of heavy rain, "
+            "and Mayor Ellen Park said emergency shelters had opened in two schools.",
+            "Insurers have not yet estimated the cost of the damage to local businesses.",
+        ],
+    )
+    matching = match_sentences(source, derivative, HashingEncoder(), SETTINGS)
+    forward = alignment_of(matching, source, derivative, SETTINGS)
+    assert forward == run(source, derivative)
+    assert matching.coverage_source == forward.coverage_source
+    assert {u.source_sentences for u in matching.pairs} == {
+        p.source_sentences for p in forward.pairs
+    }
+    backward = alignment_of(matching.inverted(), derivative, source, SETTINGS)
+    assert backward == invert_alignment(forward, source, derivative, SETTINGS)
+    assert any(p.changes for p in forward.pairs)  # the nudged figure is read in each direction
+    assert any(p.changes for p in backward.pairs)
 
 
 def test_comparison_key_and_anchors() -> None:

@@ -41,9 +41,13 @@ from wiretrace.models import (
 __all__ = [
     "DEFAULT_TUNING",
     "AlignTuning",
+    "MatchedUnit",
+    "Matching",
     "align",
+    "alignment_of",
     "comparison_key",
     "invert_alignment",
+    "match_sentences",
     "sentence_scores",
     "text_anchors",
 ]
@@ -619,6 +623,40 @@ def _build_alignment(
     )
 
 
+@dataclass(frozen=True, slots=True)
+class MatchedUnit:
+    """Sentences of a source and a derivative matched as one unit, before it is read for
+    its kind and changes: ``Sentence.index`` values of each side, sorted, and the raw score."""
+
+    source_sentences: tuple[int, ...]
+    derivative_sentences: tuple[int, ...]
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class Matching:
+    """Which body sentences of two documents pair up, with the share of each side covered.
+
+    It is what weighing the direction needs; ``alignment_of`` turns it into the full
+    ``Alignment`` (kinds, changes, omitted and added sentences) once the direction is known,
+    so the work of reading changes is done only in the direction kept.
+    """
+
+    pairs: tuple[MatchedUnit, ...]
+    coverage_source: float
+    coverage_derivative: float
+
+    def inverted(self) -> Matching:
+        """Return the same matching read the other way (the derivative as the source)."""
+        return Matching(
+            pairs=tuple(
+                MatchedUnit(u.derivative_sentences, u.source_sentences, u.score) for u in self.pairs
+            ),
+            coverage_source=self.coverage_derivative,
+            coverage_derivative=self.coverage_source,
+        )
+
+
 def align(
     source: Document,
     derivative: Document,
@@ -635,6 +673,19 @@ def align(
     added; non-body source sentences are ignored. The encoder is called only
     for sentences without a near-exact match. Raises nothing of its own.
     """
+    matching = match_sentences(source, derivative, encoder, settings, tuning)
+    return alignment_of(matching, source, derivative, settings, tuning)
+
+
+def match_sentences(
+    source: Document,
+    derivative: Document,
+    encoder: Encoder,
+    settings: AlignSettings,
+    tuning: AlignTuning = DEFAULT_TUNING,
+) -> Matching:
+    """Return which body sentences of ``derivative`` and ``source`` pair up (``align``'s first
+    half: exact keys first, the rest scored). Raises nothing of its own."""
     source_side = _Side.of(source)
     derivative_side = _Side.of(derivative)
     exact = _exact_units(source_side, derivative_side)
@@ -655,14 +706,33 @@ def align(
             )
             for unit in rest
         ]
-    units = (
-        (
-            tuple(source_side.sentences[p].index for p in unit.source),
-            tuple(derivative_side.sentences[p].index for p in unit.derivative),
+    pairs = tuple(
+        MatchedUnit(
+            tuple(sorted(source_side.sentences[p].index for p in unit.source)),
+            tuple(sorted(derivative_side.sentences[p].index for p in unit.derivative)),
             unit.score,
         )
         for unit in chosen
     )
+    return Matching(
+        pairs=pairs,
+        coverage_source=_coverage(source.body, {i for u in pairs for i in u.source_sentences}),
+        coverage_derivative=_coverage(
+            derivative.body, {j for u in pairs for j in u.derivative_sentences}
+        ),
+    )
+
+
+def alignment_of(
+    matching: Matching,
+    source: Document,
+    derivative: Document,
+    settings: AlignSettings,
+    tuning: AlignTuning = DEFAULT_TUNING,
+) -> Alignment:
+    """Return the full alignment of a matching of ``derivative`` against ``source``: each
+    unit's kind and changes, the omitted and the added sentences."""
+    units = ((u.source_sentences, u.derivative_sentences, u.score) for u in matching.pairs)
     return _build_alignment(units, source, derivative, settings, tuning)
 
 

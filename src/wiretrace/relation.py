@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from wiretrace.align import align, invert_alignment, text_anchors
+from wiretrace.align import Matching, alignment_of, match_sentences, text_anchors
 from wiretrace.config import Settings
 from wiretrace.embed import Encoder
 from wiretrace.errors import InputError
@@ -355,7 +355,7 @@ def _update_clue(a: Document, b: Document) -> _Clue | None:
     return _Clue(math.copysign(_UPDATE_WEIGHT, step), note)
 
 
-def _containment_clue(a: Document, b: Document, alignment: Alignment) -> _Clue | None:
+def _containment_clue(a: Document, b: Document, alignment: Matching) -> _Clue | None:
     asymmetry = alignment.coverage_derivative - alignment.coverage_source
     if abs(asymmetry) < 0.02:
         return None
@@ -443,7 +443,7 @@ def _detail_clue(a: Document, b: Document) -> _Clue | None:
     return _Clue(weight, note)
 
 
-def _new_top_clue(a: Document, b: Document, alignment: Alignment) -> _Clue | None:
+def _new_top_clue(a: Document, b: Document, alignment: Matching) -> _Clue | None:
     """Return a clue that the larger of two nested texts is the later version when its own
     material sits above the text both share, which runs to its end.
 
@@ -482,7 +482,7 @@ def _new_top_clue(a: Document, b: Document, alignment: Alignment) -> _Clue | Non
     return _Clue(sign * _NEW_TOP_WEIGHT, note)
 
 
-def _direction_clues(a: Document, b: Document, alignment: Alignment) -> list[_Clue]:
+def _direction_clues(a: Document, b: Document, alignment: Matching) -> list[_Clue]:
     """Every clue on whether ``a`` (positive) or ``b`` (negative) is the source."""
     clues = [
         _update_clue(a, b),
@@ -499,7 +499,7 @@ def _direction_clues(a: Document, b: Document, alignment: Alignment) -> list[_Cl
 
 
 def _decide_direction(
-    a: Document, b: Document, alignment: Alignment
+    a: Document, b: Document, alignment: Matching
 ) -> tuple[bool, float, tuple[str, ...]]:
     """Return (a is the source, confidence in [0.5, 1), evidence lines)."""
     clues = _direction_clues(a, b, alignment)
@@ -728,16 +728,19 @@ def compare(
     thin = [d.id for d in (a, b) if len(d.body_text.split()) < MIN_STORY_WORDS]
     if thin:
         return _too_little_story(a, b, source, thin)
-    alignment = align(a, b, encoder, settings.align)
+    # the direction is weighed on which sentences match; kinds and changes are then read
+    # once, in the direction kept
+    matching = match_sentences(a, b, encoder, settings.align)
     if source is not None:
         a_is_source = source == a.id
         direction_confidence = 1.0
         direction_evidence: tuple[str, ...] = (f"direction: {source} named as the source",)
     else:
-        a_is_source, direction_confidence, direction_evidence = _decide_direction(a, b, alignment)
+        a_is_source, direction_confidence, direction_evidence = _decide_direction(a, b, matching)
     source_doc, derivative_doc = (a, b) if a_is_source else (b, a)
-    if not a_is_source:
-        alignment = invert_alignment(alignment, a, b, settings.align)
+    alignment = alignment_of(
+        matching if a_is_source else matching.inverted(), source_doc, derivative_doc, settings.align
+    )
     profile = profile_alignment(alignment, source_doc, derivative_doc)
     relation, confidence, verdict_evidence = _verdict(profile, thresholds)
     return Comparison(
