@@ -495,3 +495,29 @@ def test_slices_judged_apart_and_in_workers_give_the_corpus_candidates(
     assert corpus.finish(c for b in reversed(bounds) for c in corpus.judge(*b)) == expected
     monkeypatch.setattr(parallel, "CHUNK", 4)
     assert parallel.judge(CorpusCandidates(found, SETTINGS), 2) == expected
+
+
+def test_a_corpus_indexed_one_article_at_a_time_in_any_order_gives_the_same_candidates(
+    sample_dir: Path,
+) -> None:
+    import random
+
+    from wiretrace.candidates import CorpusCandidates
+
+    found = [
+        features(prepare(Article(path.stem, path.read_text(encoding="utf-8"))), SETTINGS)
+        for path in sorted((sample_dir / "articles").glob("*.txt"))
+    ]
+    expected = propose(found, SETTINGS)
+    assert expected  # the sample corpus has versions to find
+    shuffled = list(found)
+    random.Random(11).shuffle(shuffled)
+    assert shuffled != found
+    corpus = CorpusCandidates([], SETTINGS)
+    for f in shuffled:
+        corpus.add(f)
+    assert len(corpus) == len(found)
+    assert [f.article_id for f in corpus.ordered] == sorted(f.article_id for f in found)
+    assert corpus.propose() == expected
+    with pytest.raises(ValueError, match="already in the candidate index"):
+        corpus.add(found[0])

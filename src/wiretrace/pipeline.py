@@ -28,7 +28,6 @@ from wiretrace.candidates import (
     fact_overlap,
     features,
     features_scheme,
-    propose,
     shares_text,
 )
 from wiretrace.config import Settings
@@ -54,7 +53,7 @@ from wiretrace.relation import (
     triage_by_facts,
     unaligned_to_dict,
 )
-from wiretrace.runtime import forking
+from wiretrace.runtime import forking, paused_gc
 from wiretrace.store import FamilyFilter, Store
 from wiretrace.text import prepare
 
@@ -207,10 +206,13 @@ class Service:
         def doc(article_id: str) -> Document:
             return docs.get(by_id[article_id])
 
-        all_features, featured = self._features(articles, docs, progress)
+        # the corpus index is built as the features arrive (the workers compute the rest)
+        corpus = CorpusCandidates([], self.settings.candidates)
+        all_features, featured = self._features(articles, docs, progress, corpus.add)
         progress("candidates", 0, len(articles))
-        candidates = self._propose(all_features)
+        candidates = self._propose(corpus)
         progress("candidates", len(articles), len(articles))
+        del corpus
         features_of = {f.article_id: f for f in all_features}
         comparisons, verified = self._verify(candidates, by_id, features_of, docs, progress)
         infos = [docs.info(a) for a in articles]
@@ -229,10 +231,22 @@ class Service:
         articles: Sequence[Article],
         docs: DocumentCache,
         progress: Progress,
+        take: Callable[[CandidateFeatures], None],
     ) -> tuple[list[CandidateFeatures], int]:
         """Return every article's features: stored ones when still valid, the rest computed
-        (in forked workers when there are many); the family facts of each go into ``docs``, and
-        the documents prepared in this process too."""
+        (in forked workers when there are many); each is handed to ``take`` as it is found. The
+        family facts of each go into ``docs``, and the documents prepared in this process too.
+        """
+        with paused_gc():  # all that is built here is kept for the whole analysis
+            return self._all_features(articles, docs, progress, take)
+
+    def _all_features(
+        self,
+        articles: Sequence[Article],
+        docs: DocumentCache,
+        progress: Progress,
+        take: Callable[[CandidateFeatures], None],
+    ) -> tuple[list[CandidateFeatures], int]:
         stored = self.store.features()
         scheme = features_scheme(self.settings.candidates)
         found: dict[str, CandidateFeatures] = {}
@@ -244,6 +258,7 @@ class Service:
                 reused = CandidateFeatures.from_json(known[1])
             if reused is not None and reused.scheme == scheme:
                 found[article.id] = reused
+                take(reused)
             else:
                 todo.append(article)
         run = self.settings.run
@@ -260,6 +275,7 @@ class Service:
         ):
             docs.put_info(info)
             found[article.id] = computed_features
+            take(computed_features)
             fresh.append((article.id, article.content_hash, payload))
             if done % 500 == 0:
                 progress("fingerprint", len(found), len(articles))
@@ -276,12 +292,11 @@ class Service:
         docs.put(doc, found[0])
         return found
 
-    def _propose(self, all_features: Sequence[CandidateFeatures]) -> list[Candidate]:
+    def _propose(self, corpus: CorpusCandidates) -> list[Candidate]:
         """Return the candidate pairs of the corpus, judged in forked workers when many."""
         run = self.settings.run
-        if not parallel.can_fork(run.processes, len(all_features), run.parallel_min_articles):
-            return propose(all_features, self.settings.candidates)
-        corpus = CorpusCandidates(all_features, self.settings.candidates)
+        if not parallel.can_fork(run.processes, len(corpus), run.parallel_min_articles):
+            return corpus.propose()
         return parallel.judge(corpus, run.processes)
 
     def _verify(

@@ -697,19 +697,19 @@ def propose(
     features computed with another scheme. ``semantic`` overrides the
     semantic settings read from ``settings``.
     """
-    corpus = CorpusCandidates(all_features, settings, semantic)
-    corpus.settle([corpus.neighbours(0, len(corpus))])
-    return corpus.finish(corpus.judge(0, len(corpus)))
+    return CorpusCandidates(all_features, settings, semantic).propose()
 
 
 class CorpusCandidates:
     """``propose`` in parts: the index of a whole corpus, judged one slice of ids at a time.
 
-    ``neighbours(start, stop)`` finds the semantic neighbours of a slice of the sorted ids,
-    ``settle`` takes those of all slices, then ``judge(start, stop)`` returns the pairs whose
-    first article (by id) lies in a slice; slices can be done in any order or in other
-    processes (forked after the index is built); ``finish`` caps and sorts everything found.
-    The result equals ``propose``'s however the slices were cut.
+    Articles are indexed when given or one at a time (``add``, in any order: a caller can
+    index features as they are computed). ``neighbours(start, stop)`` finds the semantic
+    neighbours of a slice of the sorted ids, ``settle`` takes those of all slices, then
+    ``judge(start, stop)`` returns the pairs whose first article (by id) lies in a slice;
+    slices can be done in any order or in other processes (forked after the index is built);
+    ``finish`` caps and sorts everything found. The result equals ``propose``'s however the
+    slices were cut and whatever order the articles were added in.
     """
 
     def __init__(
@@ -721,15 +721,34 @@ class CorpusCandidates:
         """Index ``all_features``. Raises ValueError on a repeated id or another scheme."""
         self.settings = settings
         self.index = CandidateIndex(settings, semantic)
-        self.ordered = sorted(all_features, key=lambda f: f.article_id)
+        self._added: list[CandidateFeatures] = []
+        self._ordered: list[CandidateFeatures] | None = None
         with paused_gc():  # millions of postings, all kept: no collection on the way
-            for f in self.ordered:
-                self.index.add(f)
+            for f in sorted(all_features, key=lambda f: f.article_id):
+                self.add(f)
         self.near: dict[str, dict[str, float]] = {}
         self.suspects: dict[str, list[str]] = {}
 
+    def add(self, f: CandidateFeatures) -> None:
+        """Index one more article. Raises ValueError on a repeated id or another scheme."""
+        self.index.add(f)
+        self._added.append(f)
+        self._ordered = None
+
+    @property
+    def ordered(self) -> list[CandidateFeatures]:
+        """The indexed features, sorted by article id."""
+        if self._ordered is None:
+            self._ordered = sorted(self._added, key=lambda f: f.article_id)
+        return self._ordered
+
     def __len__(self) -> int:
-        return len(self.ordered)
+        return len(self._added)
+
+    def propose(self) -> list[Candidate]:
+        """Return every candidate pair of the indexed articles, in this process."""
+        self.settle([self.neighbours(0, len(self))])
+        return self.finish(self.judge(0, len(self)))
 
     def neighbours(
         self, start: int, stop: int
