@@ -521,3 +521,27 @@ def test_a_corpus_indexed_one_article_at_a_time_in_any_order_gives_the_same_cand
     assert corpus.propose() == expected
     with pytest.raises(ValueError, match="already in the candidate index"):
         corpus.add(found[0])
+
+
+def test_fixed_anchor_weights_judge_as_counting_and_are_dropped_by_the_next_add(
+    sample_dir: Path,
+) -> None:
+    from wiretrace.candidates import CandidateIndex
+
+    found = [
+        features(prepare(Article(path.stem, path.read_text(encoding="utf-8"))), SETTINGS)
+        for path in sorted((sample_dir / "articles").glob("*.txt"))
+    ]
+    index = CandidateIndex(SETTINGS)
+    for f in found[:-1]:
+        index.add(f)
+    counted = {f.article_id: index._candidates(f) for f in found[:-1]}
+    index.fix_weights()
+    stats = index._stats(found[0])
+    table = index._weight_table(stats)
+    assert table and all(0.0 < w <= 1.0 for w in table.values())
+    assert index._weight_table(index._stats(found[-1])) is None  # a query's own counts differ
+    assert {f.article_id: index._candidates(f) for f in found[:-1]} == counted
+    assert any(counted.values())
+    index.add(found[-1])
+    assert index._weight_table(index._stats(found[0])) is None

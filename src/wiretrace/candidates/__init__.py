@@ -339,6 +339,7 @@ class CandidateIndex:
         self._vectors = SemanticIndex()
         self._rows: list[int] = []  # each added article's semantic row, by number (-1: none)
         self._rows_array: npt.NDArray[np.intp] | None = None
+        self._weights: tuple[_Stats, dict[str, float]] | None = None  # see ``fix_weights``
 
     def __len__(self) -> int:
         return len(self._features)
@@ -368,6 +369,7 @@ class CandidateIndex:
         if f.article_id in self._features:
             raise ValueError(f"article already in the candidate index: {f.article_id!r}")
         self._features[f.article_id] = f
+        self._weights = None
         if f.word_count > 0:
             self._near.add(f.article_id, f.signature)
             self._excerpt.add(f.article_id, f.signature)
@@ -484,11 +486,16 @@ class CandidateIndex:
         """
         lists: list[Sequence[int]] = []
         weights: list[float] = []
+        table = self._weight_table(stats)
         for anchor in f.anchors:
-            holders = self._anchors.get(anchor)
-            if not holders:
-                continue
-            weight = self._anchor_weight(len(holders) + stats.extra, stats)
+            if table is not None:
+                weight = table.get(anchor, 0.0)
+                holders = self._anchors.get(anchor) if weight > 0.0 else ()
+            else:
+                holders = self._anchors.get(anchor)
+                if not holders:
+                    continue
+                weight = self._anchor_weight(len(holders) + stats.extra, stats)
             if weight > 0.0:
                 lists.append(holders)
                 weights.append(weight)
@@ -528,18 +535,62 @@ class CandidateIndex:
     def _anchor_weight(self, df: int, stats: _Stats) -> float:
         return anchor_weight(df, stats.articles, self.settings.anchor_max_df)
 
+    def fix_weights(self) -> None:
+        """Weigh every rare anchor once for the articles added so far (until the next ``add``).
+
+        A corpus run judges every article against the same counts; looking each shared
+        anchor's weight up in one table is cheaper than counting its holders per pair. The
+        table is used only for queries of added articles (a new article's own counts differ).
+        """
+        stats = _Stats(len(self._features), 0)
+        if self._weights is not None and self._weights[0] == stats:
+            return
+        by_df: dict[int, float] = {}
+        table: dict[str, float] = {}
+        for anchor, found in self._anchors.items():
+            df = len(found) if isinstance(found, list) else 1
+            weight = by_df.get(df)
+            if weight is None:
+                weight = by_df[df] = self._anchor_weight(df, stats)
+            if weight > 0.0:
+                table[anchor] = weight
+        self._weights = (stats, table)
+
+    def _weight_table(self, stats: _Stats) -> dict[str, float] | None:
+        """Return the rare-anchor weights of ``fix_weights`` when they hold for ``stats``."""
+        if self._weights is None or self._weights[0] != stats:
+            return None
+        return self._weights[1]
+
+    def _rare(self, shared: Iterable[str], stats: _Stats) -> tuple[list[str], list[float]]:
+        """Return the anchors of ``shared`` that weigh (held by 2 to ``anchor_max_df``
+        articles), sorted, and their weights."""
+        table = self._weight_table(stats)
+        if table is not None:
+            rare = sorted(a for a in shared if a in table)
+            return rare, [table[a] for a in rare]
+        rare, weights = [], []
+        for anchor in sorted(shared):
+            weight = self._anchor_weight(self._anchors.count(anchor) + stats.extra, stats)
+            if weight > 0.0:
+                rare.append(anchor)
+                weights.append(weight)
+        return rare, weights
+
     def _judge(
         self, f: CandidateFeatures, other: str, stats: _Stats, cosine: float | None = None
     ) -> Candidate | None:
         """Return the candidate pair of ``f`` and ``other`` when some evidence holds."""
         g = self._features[other]
         pair = _PairLines.of(f, g, lambda line: self._lines.df(line) + stats.extra)
+        shared = self._content(f, pair.template) & self._content(g, pair.template)
+        rare, weights = self._rare(shared, stats)
         evidence = [
             self._near_evidence(f, g, pair),
             self._excerpt_evidence(f, g, pair),
             pair.sentence_evidence(),
-            self._anchor_evidence(f, g, pair, stats),
-            self._semantic_evidence(f, g, pair, stats, cosine),
+            anchor_evidence(f, g, rare, weights, self.settings),
+            self._semantic_evidence(f, g, len(rare), cosine),
         ]
         a, b = sorted((f.article_id, other))
         return candidate_from(a, b, evidence, pair.boilerplate)
@@ -568,30 +619,13 @@ class CandidateIndex:
             return None
         return f"containment:{contained:.2f}", contained
 
-    def _anchor_evidence(
-        self, f: CandidateFeatures, g: CandidateFeatures, pair: _PairLines, stats: _Stats
-    ) -> tuple[str, float] | None:
-        shared = sorted(self._content(f, pair.template) & self._content(g, pair.template))
-        weights = [self._anchor_weight(self._anchors.count(a) + stats.extra, stats) for a in shared]
-        return anchor_evidence(f, g, shared, weights, self.settings)
-
     def _semantic_evidence(
-        self,
-        f: CandidateFeatures,
-        g: CandidateFeatures,
-        pair: _PairLines,
-        stats: _Stats,
-        cosine: float | None,
+        self, f: CandidateFeatures, g: CandidateFeatures, rare: int, cosine: float | None
     ) -> tuple[str, float] | None:
-        """Return semantic evidence when a near vector is backed by a rare anchor or a date."""
+        """Return semantic evidence when a near vector is backed by a rare anchor (``rare``:
+        how many the two share outside template lines) or a date."""
         if cosine is None:
             return None
-        shared = self._content(f, pair.template) & self._content(g, pair.template)
-        rare = sum(
-            1
-            for a in shared
-            if self._anchor_weight(self._anchors.count(a) + stats.extra, stats) > 0.0
-        )
         if rare >= self.semantic.min_anchors:
             return f"semantic:{cosine:.2f}:anchors:{rare}", cosine
         if cosine >= self.semantic.window_threshold and _within(
@@ -754,6 +788,7 @@ class CorpusCandidates:
         self, start: int, stop: int
     ) -> tuple[dict[str, dict[str, float]], dict[str, list[str]]]:
         """Return the semantic neighbours and anchor suspects of ``ordered[start:stop]``."""
+        self.index.fix_weights()
         return self.index._semantic_neighbours(self.ordered[start:stop])
 
     def settle(
@@ -769,6 +804,7 @@ class CorpusCandidates:
     def judge(self, start: int, stop: int) -> list[Candidate]:
         """Return the candidate pairs whose first article is one of ``ordered[start:stop]``
         (after ``settle``)."""
+        self.index.fix_weights()
         return [
             c
             for f in self.ordered[start:stop]

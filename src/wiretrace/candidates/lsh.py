@@ -10,7 +10,7 @@ threshold) and false negatives (misses above it) under that curve.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Iterator, Sequence
 from functools import lru_cache
 from itertools import compress, repeat
 from operator import is_not
@@ -72,6 +72,10 @@ class Postings(Generic[K, V]):
     def post(self, keys: Sequence[K], value: V) -> None:
         """Post ``value`` under each of ``keys`` (distinct, none holding ``value`` yet)."""
         post_each([self._held] * len(keys), keys, value)
+
+    def items(self) -> Iterator[tuple[K, V | list[V]]]:
+        """Yield each key with its entry: a lone value bare, several as a list."""
+        return iter(self._held.items())
 
     def get(self, key: K) -> Sequence[V]:
         """Return the values posted under ``key`` (empty when none)."""
