@@ -536,10 +536,19 @@ def test_fixed_anchor_weights_judge_as_counting_and_are_dropped_by_the_next_add(
     for f in found[:-1]:
         index.add(f)
     counted = {f.article_id: index._candidates(f) for f in found[:-1]}
-    index.fix_weights()
+    index.fix_counts()
     stats = index._stats(found[0])
     table = index._weight_table(stats)
-    assert table and all(0.0 < w <= 1.0 for w in table.values())
+    assert table is not None and table.numbers
+    assert all(0.0 < w <= 1.0 for w in table.weights)
+    # each rare anchor's run of holders is its postings, in the order posted
+    for anchor, number in list(table.numbers.items())[:50]:
+        start, length = int(table.starts[number]), int(table.lengths[number])
+        assert table.held[start : start + length].tolist() == list(index._anchors.get(anchor))
+    some = list(table.numbers)[:7]
+    held, weights = table.holders([*some, "no such anchor"])
+    assert held.tolist() == [n for a in some for n in index._anchors.get(a)]
+    assert len(weights) == len(held)
     assert index._weight_table(index._stats(found[-1])) is None  # a query's own counts differ
     assert {f.article_id: index._candidates(f) for f in found[:-1]} == counted
     assert any(counted.values())

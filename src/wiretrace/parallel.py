@@ -87,7 +87,7 @@ def judge(corpus: CorpusCandidates, processes: int) -> list[Candidate]:
     """Return ``corpus.finish`` of every slice: neighbours found, then slices judged, each
     in ``processes`` workers forked from the corpus index."""
     bounds = [(i, min(i + CHUNK, len(corpus))) for i in range(0, len(corpus), CHUNK)]
-    corpus.index.fix_weights()  # once here, shared by the workers
+    corpus.index.fix_counts()  # once here, shared by the workers
     _STATE["corpus"] = corpus
     try:
         with forking(), multiprocessing.get_context("fork").Pool(processes) as pool:

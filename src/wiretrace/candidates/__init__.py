@@ -339,7 +339,7 @@ class CandidateIndex:
         self._vectors = SemanticIndex()
         self._rows: list[int] = []  # each added article's semantic row, by number (-1: none)
         self._rows_array: npt.NDArray[np.intp] | None = None
-        self._weights: tuple[_Stats, dict[str, float]] | None = None  # see ``fix_weights``
+        self._weights: _AnchorTable | None = None  # see ``fix_counts``
 
     def __len__(self) -> int:
         return len(self._features)
@@ -484,25 +484,13 @@ class CandidateIndex:
 
         The weights are summed per holder with numpy over the concatenated holder lists.
         """
-        lists: list[Sequence[int]] = []
-        weights: list[float] = []
         table = self._weight_table(stats)
-        for anchor in f.anchors:
-            if table is not None:
-                weight = table.get(anchor, 0.0)
-                holders = self._anchors.get(anchor) if weight > 0.0 else ()
-            else:
-                holders = self._anchors.get(anchor)
-                if not holders:
-                    continue
-                weight = self._anchor_weight(len(holders) + stats.extra, stats)
-            if weight > 0.0:
-                lists.append(holders)
-                weights.append(weight)
-        if not lists:
+        if table is not None:
+            numbers, per_holder = table.holders(f.anchors)
+        else:
+            numbers, per_holder = self._counted_holders(f, stats)
+        if not len(numbers):
             return [], np.zeros(0, dtype=np.int64)
-        numbers = np.fromiter(itertools.chain.from_iterable(lists), dtype=np.int64)
-        per_holder = np.repeat(np.asarray(weights), [len(h) for h in lists])
         unique, inverse = np.unique(numbers, return_inverse=True)
         sums = np.bincount(inverse, weights=per_holder)
         own = self._numbers.get(f.article_id, -1)
@@ -532,43 +520,55 @@ class CandidateIndex:
             found = self._all_anchors[f.article_id] = frozenset(f.anchors)
         return found
 
+    def _counted_holders(
+        self, f: CandidateFeatures, stats: _Stats
+    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
+        """Return the holders of each rare anchor of ``f``, concatenated in anchor order, and
+        the anchor's weight for each (counted now: ``_AnchorTable.holders`` reads them)."""
+        lists: list[Sequence[int]] = []
+        weights: list[float] = []
+        for anchor in f.anchors:
+            holders = self._anchors.get(anchor)
+            if not holders:
+                continue
+            weight = self._anchor_weight(len(holders) + stats.extra, stats)
+            if weight > 0.0:
+                lists.append(holders)
+                weights.append(weight)
+        numbers = np.fromiter(itertools.chain.from_iterable(lists), dtype=np.int64)
+        return numbers, np.repeat(np.asarray(weights), [len(h) for h in lists])
+
     def _anchor_weight(self, df: int, stats: _Stats) -> float:
         return anchor_weight(df, stats.articles, self.settings.anchor_max_df)
 
-    def fix_weights(self) -> None:
-        """Weigh every rare anchor once for the articles added so far (until the next ``add``).
+    def fix_counts(self) -> None:
+        """Weigh every rare anchor once for the articles added so far (until the next ``add``),
+        and stack the semantic matrix.
 
         A corpus run judges every article against the same counts; looking each shared
         anchor's weight up in one table is cheaper than counting its holders per pair. The
         table is used only for queries of added articles (a new article's own counts differ).
         """
+        self._vectors.prepare()  # built once here, before any fork, not in each worker
         stats = _Stats(len(self._features), 0)
-        if self._weights is not None and self._weights[0] == stats:
-            return
-        by_df: dict[int, float] = {}
-        table: dict[str, float] = {}
-        for anchor, found in self._anchors.items():
-            df = len(found) if isinstance(found, list) else 1
-            weight = by_df.get(df)
-            if weight is None:
-                weight = by_df[df] = self._anchor_weight(df, stats)
-            if weight > 0.0:
-                table[anchor] = weight
-        self._weights = (stats, table)
+        if self._weights is None or self._weights.stats != stats:
+            self._weights = _AnchorTable.of(
+                self._anchors, lambda df: self._anchor_weight(df, stats), stats
+            )
 
-    def _weight_table(self, stats: _Stats) -> dict[str, float] | None:
-        """Return the rare-anchor weights of ``fix_weights`` when they hold for ``stats``."""
-        if self._weights is None or self._weights[0] != stats:
+    def _weight_table(self, stats: _Stats) -> _AnchorTable | None:
+        """Return the rare-anchor table of ``fix_counts`` when it holds for ``stats``."""
+        if self._weights is None or self._weights.stats != stats:
             return None
-        return self._weights[1]
+        return self._weights
 
     def _rare(self, shared: Iterable[str], stats: _Stats) -> tuple[list[str], list[float]]:
         """Return the anchors of ``shared`` that weigh (held by 2 to ``anchor_max_df``
         articles), sorted, and their weights."""
         table = self._weight_table(stats)
         if table is not None:
-            rare = sorted(a for a in shared if a in table)
-            return rare, [table[a] for a in rare]
+            rare = sorted(a for a in shared if a in table.numbers)
+            return rare, [table.weights[table.numbers[a]] for a in rare]
         rare, weights = [], []
         for anchor in sorted(shared):
             weight = self._anchor_weight(self._anchors.count(anchor) + stats.extra, stats)
@@ -633,6 +633,67 @@ class CandidateIndex:
         ):
             return f"semantic:{cosine:.2f}:window", cosine
         return None
+
+
+@dataclass(frozen=True, slots=True)
+class _AnchorTable:
+    """The rare anchors of an index (weight > 0) at fixed counts, with their holders in one
+    array: anchor ``numbers[a]`` holds ``holders[starts[n] : starts[n] + lengths[n]]``."""
+
+    stats: _Stats
+    numbers: dict[str, int]
+    weights: list[float]
+    weight_array: npt.NDArray[np.float64]
+    starts: npt.NDArray[np.int64]
+    lengths: npt.NDArray[np.int64]
+    held: npt.NDArray[np.int64]
+
+    @classmethod
+    def of(
+        cls, postings: Postings[str, int], weight_of: Callable[[int], float], stats: _Stats
+    ) -> _AnchorTable:
+        """Return the table of the anchors ``weight_of`` their holder count weighs above 0."""
+        by_df: dict[int, float] = {}
+        numbers: dict[str, int] = {}
+        weights: list[float] = []
+        lengths: list[int] = []
+        held: list[int] = []
+        for anchor, found in postings.items():
+            df = len(found) if isinstance(found, list) else 1
+            weight = by_df.get(df)
+            if weight is None:
+                weight = by_df[df] = weight_of(df)
+            if weight > 0.0:
+                numbers[anchor] = len(weights)
+                weights.append(weight)
+                lengths.append(df)
+                held.extend(found if isinstance(found, list) else (found,))
+        length_array = np.asarray(lengths, dtype=np.int64)
+        starts = np.zeros(len(lengths), dtype=np.int64)
+        np.cumsum(length_array[:-1], out=starts[1:])
+        return cls(
+            stats=stats,
+            numbers=numbers,
+            weights=weights,
+            weight_array=np.asarray(weights, dtype=np.float64),
+            starts=starts,
+            lengths=length_array,
+            held=np.asarray(held, dtype=np.int64),
+        )
+
+    def holders(
+        self, anchors: Iterable[str]
+    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
+        """Return the holders of each rare anchor of ``anchors``, concatenated in their order,
+        and that anchor's weight for each."""
+        found = [n for n in map(self.numbers.get, anchors) if n is not None]
+        chosen = np.asarray(found, dtype=np.int64)
+        lengths = self.lengths[chosen]
+        ends = np.cumsum(lengths)
+        # position k of anchor i's run reads held[starts[i] + k]
+        offsets = np.repeat(self.starts[chosen] - (ends - lengths), lengths)
+        positions = offsets + np.arange(int(ends[-1]) if len(ends) else 0, dtype=np.int64)
+        return self.held[positions], np.repeat(self.weight_array[chosen], lengths)
 
 
 def _within(first: int | None, second: int | None, days: int) -> bool:
@@ -788,7 +849,7 @@ class CorpusCandidates:
         self, start: int, stop: int
     ) -> tuple[dict[str, dict[str, float]], dict[str, list[str]]]:
         """Return the semantic neighbours and anchor suspects of ``ordered[start:stop]``."""
-        self.index.fix_weights()
+        self.index.fix_counts()
         return self.index._semantic_neighbours(self.ordered[start:stop])
 
     def settle(
@@ -804,7 +865,7 @@ class CorpusCandidates:
     def judge(self, start: int, stop: int) -> list[Candidate]:
         """Return the candidate pairs whose first article is one of ``ordered[start:stop]``
         (after ``settle``)."""
-        self.index.fix_weights()
+        self.index.fix_counts()
         return [
             c
             for f in self.ordered[start:stop]

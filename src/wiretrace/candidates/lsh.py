@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterator, Sequence
 from functools import lru_cache
 from itertools import compress, repeat
-from operator import is_not
+from operator import eq, is_not
 from typing import Generic, TypeVar
 
 import numpy as np
@@ -197,16 +197,14 @@ class LSHIndex:
 
         Raises KeyError when a key was not added.
         """
-        pairs = zip(self._bands_of[first], self._bands_of[second], strict=True)
-        return any(x == y for x, y in pairs)
+        return any(map(eq, self._bands_of[first], self._bands_of[second]))
 
     def shares_band(self, first: Sequence[int], second: Sequence[int]) -> bool:
         """Return True when two signatures fall in one bucket of some band.
 
         Raises ValueError when a signature has the wrong length.
         """
-        bands = zip(self._band_hashes(first), self._band_hashes(second), strict=True)
-        return any(x == y for x, y in bands)
+        return any(map(eq, self._band_hashes(first), self._band_hashes(second)))
 
     def query(self, hashvalues: Sequence[int]) -> list[str]:
         """Return the sorted keys sharing at least one band with ``hashvalues``.

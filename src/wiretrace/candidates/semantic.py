@@ -239,7 +239,7 @@ class SemanticIndex:
         self._ids: list[str] = []
         self._position: dict[str, int] = {}
         self._rows: list[Int8Matrix] = []
-        self._matrix: FloatMatrix | None = None  # (n, 2, d) float32 of the int8 values
+        self._matrix: Int8Matrix | None = None  # (n, 2, d): every added article's rows
         self._norms: npt.NDArray[np.float64] | None = None
 
     def __len__(self) -> int:
@@ -289,17 +289,24 @@ class SemanticIndex:
         """``neighbours_among`` for a pool given as rows (``row_of``), the query's own left out."""
         if not len(rows):
             return []
-        matrix, norms = self._prepared()
-        cosines = _best_cosines(vectors.rows[None, :, :], matrix[rows], norms[rows])[0]
+        values, norms = self._prepared()
+        # the int8 rows are gathered (a quarter of the bytes), then widened exactly
+        pool = values[rows].astype(np.float32)
+        cosines = _best_cosines(vectors.rows[None, :, :], pool, norms[rows])[0]
         kept = _contenders(cosines[None, :], top_k, threshold)[0]
         ranked = sorted((-float(cosines[i]), self._ids[rows[i]]) for i in np.flatnonzero(kept))
         return [(article_id, -negative) for negative, article_id in ranked][:top_k]
 
-    def _prepared(self) -> tuple[FloatMatrix, npt.NDArray[np.float64]]:
+    def prepare(self) -> None:
+        """Stack the added rows into one matrix now (searches do it on first use)."""
+        self._prepared()
+
+    def _prepared(self) -> tuple[Int8Matrix, npt.NDArray[np.float64]]:
+        """Return the (n, 2, d) int8 values of every added article and their row norms."""
         if self._matrix is None or self._norms is None:
-            self._matrix = np.stack(self._rows).astype(np.float32)
-            squares = np.einsum("nkd,nkd->nk", self._matrix, self._matrix)
-            self._norms = np.sqrt(squares.astype(np.float64))
+            self._matrix = np.stack(self._rows)
+            wide = self._matrix.astype(np.float32)
+            self._norms = np.sqrt(np.einsum("nkd,nkd->nk", wide, wide).astype(np.float64))
         return self._matrix, self._norms
 
     def neighbours(
@@ -316,7 +323,8 @@ class SemanticIndex:
         """
         if not self._ids or not queries:
             return [[] for _ in queries]
-        matrix, norms = self._prepared()
+        values, norms = self._prepared()
+        matrix = values.astype(np.float32)
         found: list[list[tuple[str, float]]] = []
         for start in range(0, len(queries), _BLOCK):
             chunk = queries[start : start + _BLOCK]
