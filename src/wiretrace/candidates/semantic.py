@@ -299,7 +299,8 @@ class SemanticIndex:
 
     def prepare(self) -> None:
         """Stack the added rows into one matrix now (searches do it on first use)."""
-        self._prepared()
+        if self._rows:
+            self._prepared()
 
     def _prepared(self) -> tuple[Int8Matrix, npt.NDArray[np.float64]]:
         """Return the (n, 2, d) int8 values of every added article and their row norms."""
