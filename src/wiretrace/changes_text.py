@@ -76,28 +76,31 @@ def _token_key(raw: str) -> str:
     return key
 
 
-def _skip_back(text: str, index: int, chars: str | None) -> int:
-    """Return the index after the last character before ``index`` that is not in ``chars``
-    (whitespace when ``chars`` is None)."""
-    while index > 0 and (text[index - 1].isspace() if chars is None else text[index - 1] in chars):
-        index -= 1
-    return index
+def _opens_sentence(text: str, gap_start: int, start: int) -> bool:
+    """Return True when a token starting at ``start`` opens a sentence: before it, past
+    spaces, quote marks and spaces, lies the start of the text or a sentence end.
 
-
-def _at_sentence_start(text: str, start: int) -> bool:
-    # walks back over spaces, quote marks, spaces: never copies the text before the token
-    end = _skip_back(text, _skip_back(text, _skip_back(text, start, None), _QUOTE_MARKS), None)
-    return end == 0 or text[end - 1] in _SENTENCE_END
+    ``gap_start`` is where the previous word match ended (0 for the first): a match ends
+    with a letter, digit or full stop, so the walk back never goes past it and only the
+    gap between the two words is copied.
+    """
+    gap = text[gap_start:start].rstrip().rstrip(_QUOTE_MARKS).rstrip()
+    if gap:
+        return gap[-1] in _SENTENCE_END
+    return gap_start == 0 or text[gap_start - 1] in _SENTENCE_END
 
 
 def tokenize(text: str) -> tuple[Token, ...]:
     """Return the word tokens of a text with offsets; a sentence-final full stop is left out."""
     tokens: list[Token] = []
+    gap_start = 0
     for match in _WORD.finditer(text):
         raw, start, end = match.group(), match.start(), match.end()
+        sentence_start = _opens_sentence(text, gap_start, start)
+        gap_start = end
         if raw.endswith(".") and "." not in raw[:-1]:
             raw, end = raw[:-1], end - 1
-        tokens.append(Token(raw, _token_key(raw), start, end, _at_sentence_start(text, start)))
+        tokens.append(Token(raw, _token_key(raw), start, end, sentence_start))
     return tuple(tokens)
 
 
@@ -212,7 +215,7 @@ class Passage:
         return [i for i in self.positions.get(words[0], ()) if keys[i : i + size] == words]
 
 
-@lru_cache(maxsize=512)
+@lru_cache(maxsize=4096)  # a source passage is compared with several derivatives
 def passage(text: str) -> Passage:
     """Return the prepared passage of a text, shared by every detector that reads it."""
     return Passage(text)
