@@ -81,21 +81,26 @@ def find_markers(
     """Return (first, last) token ranges of each marker phrase, longest phrases first,
     without overlaps; outside quotations unless ``quoted``."""
     memo_key = (phrases, quoted)
-    if memo_key not in passage.markers:
-        passage.markers[memo_key] = _find_markers(passage, phrases, quoted)
-    return list(passage.markers[memo_key])
+    found = passage.markers.get(memo_key)
+    if found is None:
+        found = passage.markers[memo_key] = _find_markers(passage, phrases, quoted)
+    return list(found)
 
 
 def _find_markers(
     passage: Passage, phrases: tuple[str, ...], quoted: bool
 ) -> list[tuple[int, int]]:
     index = _phrase_index(phrases)
+    positions = passage.positions
+    if index.keys().isdisjoint(positions):
+        return []  # no phrase's first word is in the passage
     keys = passage.keys
     hits: list[tuple[int, str, int]] = []  # (-length, phrase, first): longest phrase first
-    for first, key in enumerate(keys):
-        for words in index.get(key, ()):
-            if keys[first : first + len(words)] == words:
-                hits.append((-len(words), " ".join(words), first))
+    for key in index.keys() & positions.keys():
+        for first in positions[key]:
+            for words in index[key]:
+                if keys[first : first + len(words)] == words:
+                    hits.append((-len(words), " ".join(words), first))
     taken: set[int] = set()
     found: list[tuple[int, int]] = []
     for negative_size, _, first in sorted(hits):
@@ -173,9 +178,12 @@ def _change(
 
 def _family_changes(pair: PassagePair, family: Family, derivative: bool) -> list[Change]:
     this, other = pair.side(derivative), pair.side(not derivative)
+    markers = find_markers(this, family.phrases)
+    if not markers:
+        return []
     other_markers = find_markers(other, family.phrases, quoted=True)
     changes: list[Change] = []
-    for first, last in find_markers(this, family.phrases):
+    for first, last in markers:
         heads = _heads(this, last)
         shared = [(h, _occurrences(pair, h, derivative)) for h in heads]
         shared = [(h, found) for h, found in shared if found]
