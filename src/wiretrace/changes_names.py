@@ -34,12 +34,15 @@ from wiretrace.models import Change, ChangeKind
 _MAX_REGION = 6  # largest edited region in which two names are taken to share a role
 _SAME_SPELLING = 0.8  # letter-sequence ratio above which two name words are one spelled twice
 _CONNECTORS = frozenset(("of", "the", "de", "al", "bin", "van", "von", "for"))
+_SPEAKER_JOINERS = _CONNECTORS | {"and"}  # words inside a speaker's name ("Smith and Jones")
+_REPORTING_VERBS = frozenset(REPORTING_VERBS)
+_ALIAS_PHRASE_STARTS = frozenset(alias.split()[0] for alias in ENTITY_ALIASES if " " in alias)
 _NOT_NAMES = NON_NAME_CAPITALS | frozenset(WEEKDAYS) | frozenset(MONTHS) | frozenset(NUMBER_WORDS)
 _CLAIM_WINDOW = 8  # tokens either side of an attribution that make up the claim
 _SKIPPABLE = frozenset(("also", "has", "have", "had", "later", "previously", "again", "then"))
 _MAX_MODIFIERS = 2  # plain words kept before a source noun ("local officials")
 _PERSONAL_PRONOUNS = frozenset(("he", "she", "they", "we", "it"))
-_NOT_MODIFIERS = frozenset(REPORTING_VERBS) | PRONOUNS | SOURCE_NOUNS | frozenset(NUMBER_WORDS)
+_NOT_MODIFIERS = _REPORTING_VERBS | PRONOUNS | SOURCE_NOUNS | frozenset(NUMBER_WORDS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,12 +73,16 @@ def identity_keys(words: list[str]) -> frozenset[str]:
     return frozenset(ENTITY_ALIASES.get(k, k) if len(words) == 1 else k for k in keys if k)
 
 
-@lru_cache(maxsize=256)
+@lru_cache(maxsize=4096)
 def _vocabulary_of(text: str) -> frozenset[str]:
     words = [_bare(part) for key in prepared(text).keys for part in key.split("-")]
     found = set(words) | {ENTITY_ALIASES[w] for w in words if w in ENTITY_ALIASES}
-    for size in (2, 3, 4):
-        for i in range(len(words) - size + 1):
+    for i, word in enumerate(words):
+        if word not in _ALIAS_PHRASE_STARTS:
+            continue  # no alias of two to four words starts here
+        for size in (2, 3, 4):
+            if i + size > len(words):
+                break
             phrase = " ".join(words[i : i + size])
             if phrase in ENTITY_ALIASES:
                 found.add(ENTITY_ALIASES[phrase])
@@ -104,12 +111,18 @@ def _name_like(passage: Passage, index: int) -> bool:
     return (
         token.key in ENTITY_ALIASES
         or token.key in passage.midsentence_capitals
-        or (bool(following) and (following[0].capitalised or following[0].key in REPORTING_VERBS))
+        or (bool(following) and (following[0].capitalised or following[0].key in _REPORTING_VERBS))
     )
 
 
 def names(passage: Passage) -> list[Name]:
     """Return the capitalised name runs of a passage, in reading order."""
+    return list(_names_of(passage.text))
+
+
+@lru_cache(maxsize=4096)
+def _names_of(text: str) -> tuple[Name, ...]:
+    passage = prepared(text)
     found: list[Name] = []
     index, count = 0, len(passage.tokens)
     while index < count:
@@ -134,7 +147,7 @@ def names(passage: Passage) -> list[Name]:
         if keys:
             found.append(Name(index, last, keys, _bare(passage.keys[last])))
         index = last + 1
-    return found
+    return tuple(found)
 
 
 def _name_kept(name: Name, other: frozenset[str]) -> bool:
@@ -240,7 +253,7 @@ def _speaker_before(passage: Passage, verb: int) -> tuple[int, int] | None:
         and (
             _name_like(passage, start - 1)
             or (
-                passage.keys[start - 1] in _CONNECTORS | {"and"}
+                passage.keys[start - 1] in _SPEAKER_JOINERS
                 and start > 1
                 and _name_like(passage, start - 2)
             )
@@ -301,13 +314,13 @@ def attributions(passage: Passage) -> list[Attribution]:
     return list(_attributions_of(passage.text))
 
 
-@lru_cache(maxsize=512)
+@lru_cache(maxsize=4096)
 def _attributions_of(text: str) -> tuple[Attribution, ...]:
     passage = prepared(text)
     found: list[Attribution] = []
     for index, key in enumerate(passage.keys):
         verb = passage.tokens[index]
-        if key not in REPORTING_VERBS or verb.capitalised or passage.in_quotation(index):
+        if key not in _REPORTING_VERBS or verb.capitalised or passage.in_quotation(index):
             continue
         span = _speaker_before(passage, index)
         if span is None and _after_comma_or_quote(passage, index):
@@ -386,7 +399,7 @@ def _pronoun_speakers(passage: Passage) -> int:
     return sum(
         1
         for index, key in enumerate(passage.keys)
-        if key in REPORTING_VERBS
+        if key in _REPORTING_VERBS
         and index > 0
         and passage.keys[index - 1] in _PERSONAL_PRONOUNS
         and not passage.in_quotation(index)
@@ -426,6 +439,8 @@ def attribution_changes(pair: PassagePair) -> list[Change]:
         for a in attributions(derivative)
         if not is_kept(a.keys, vocabulary(source)) and _claim_kept(derivative, a, source)
     ]
+    if not dropped and not added:
+        return []
     dropped, added = _without_coreference(dropped, added)
     # "the judge said" -> "he said": the claim is still credited to someone named before
     dropped = dropped[_pronoun_speakers(derivative) :]
@@ -435,7 +450,9 @@ def attribution_changes(pair: PassagePair) -> list[Change]:
         before, after = source.span(old.first, old.last), derivative.span(new.first, new.last)
         note = f"attribution changed: {old.speaker} -> {new.speaker}"
         changes.append(Change(ChangeKind.ATTRIBUTION, before, after, note))
-    unnamed = "" if _unnamed(source) else _unnamed(derivative)
+    unnamed = ""  # the unnamed source ("sources say") the derivative puts in a dropped one's place
+    if len(dropped) > len(added) and not _unnamed(source):
+        unnamed = _unnamed(derivative)
     for old in dropped[len(added) :]:
         note = f"attribution to {old.speaker} dropped"
         if unnamed:
