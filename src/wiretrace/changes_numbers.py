@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from wiretrace.changes_markers import find_markers
 from wiretrace.changes_text import Passage, PassagePair, is_content, stem
@@ -153,6 +154,7 @@ def _calendar(text: str) -> list[Quantity]:
     return found
 
 
+@lru_cache(maxsize=4096)  # a passage is compared with several others
 def quantities(text: str) -> tuple[Quantity, ...]:
     """Return every quantity and calendar reference of a text, in reading order."""
     found = _numbers(text) + _calendar(text)
@@ -238,6 +240,8 @@ def _vague_changes(
     in one small edited region ("nearly all of the 220" -> "204 of the 220")."""
     changes: list[Change] = []
     for derivative, figures in ((False, derivative_only), (True, source_only)):
+        if not figures:
+            continue  # no figure on the other side to swap with
         this, other = pair.side(derivative), pair.side(not derivative)
         for first, last in find_markers(this, VAGUE_QUANTITIES):
             figure = _figure_in_region(pair, first, derivative, figures)

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 from wiretrace.changes_names import attributions
 from wiretrace.changes_text import Passage, PassagePair, Quotation, is_content, stem
+from wiretrace.changes_text import passage as prepared
 from wiretrace.models import Change, ChangeKind
 
 _SAME_QUOTE = 0.5  # word-sequence ratio above which two quotations are versions of one
@@ -37,6 +39,14 @@ def _is_title(passage: Passage, indices: list[int]) -> bool:
 
 def quotes(passage: Passage) -> list[Quote]:
     """Return the quotations of a passage that are speech, with their speakers."""
+    if not passage.quotations:
+        return []
+    return list(_quotes_of(passage.text))
+
+
+@lru_cache(maxsize=4096)
+def _quotes_of(text: str) -> tuple[Quote, ...]:
+    passage = prepared(text)
     credited = attributions(passage)
     found: list[Quote] = []
     for mark in passage.quotations:
@@ -59,7 +69,7 @@ def quotes(passage: Passage) -> list[Quote]:
             found.append(Quote(mark, words, "", frozenset()))
         else:
             found.append(Quote(mark, words, speaker.speaker, speaker.keys))
-    return found
+    return tuple(found)
 
 
 def _likeness(a: tuple[str, ...], b: tuple[str, ...]) -> float:
