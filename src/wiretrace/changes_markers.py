@@ -8,7 +8,7 @@ what keeps free paraphrase from raising false flags.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from wiretrace.changes_text import Passage, PassagePair, is_content
@@ -54,6 +54,11 @@ class Family:
     phrases: tuple[str, ...]
     added: str  # note when the derivative has the marker and the source does not
     removed: str
+    first_words: frozenset[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # the words its markers start with: a passage without any of them has no marker
+        object.__setattr__(self, "first_words", frozenset(p.split()[0] for p in self.phrases))
 
 
 FAMILIES: tuple[Family, ...] = (
@@ -178,6 +183,8 @@ def _change(
 
 def _family_changes(pair: PassagePair, family: Family, derivative: bool) -> list[Change]:
     this, other = pair.side(derivative), pair.side(not derivative)
+    if family.first_words.isdisjoint(this.key_set):
+        return []
     markers = find_markers(this, family.phrases)
     if not markers:
         return []
