@@ -33,6 +33,13 @@ _QUANTITY = re.compile(
     re.IGNORECASE,
 )
 _CALENDAR = re.compile(rf"\b(?:{'|'.join(WEEKDAYS + MONTHS)})\b", re.IGNORECASE)
+_YEAR = re.compile(r"1[89]\d\d|20\d\d")
+_COUNTED_WORD = re.compile(r"[A-Za-z][\w-]*")
+_DIGIT_AFTER = re.compile(r"\s+\d")
+_QUALIFIERS = sorted(QUANTITY_QUALIFIERS, key=len, reverse=True)  # longest first
+# What a number or a calendar reference cannot be written without (see _may_contain)
+_NUMBER_CUES = tuple("0123456789") + tuple(NUMBER_WORDS)
+_CALENDAR_CUES = WEEKDAYS + MONTHS
 _MONTH_CUES = frozenset(("in", "on", "since", "by", "until", "early", "late", "mid", "last", "of"))
 _PLURALS = {"people": "person", "persons": "person", "individuals": "person", "men": "man"}
 _PLURALS |= {"women": "woman", "children": "child", "deaths": "person", "dead": "person"}
@@ -73,7 +80,7 @@ def _number_value(raw: str) -> float | None:
 
 def _word_after(text: str, end: int) -> str:
     """Return the stem of the noun counted by a number ("83 people" -> "person")."""
-    for word in re.findall(r"[A-Za-z][\w-]*", text[end : end + 40])[:2]:
+    for word in _COUNTED_WORD.findall(text[end : end + 40])[:2]:
         key = word.lower()
         if is_content(key):
             return _PLURALS.get(key, stem(key))
@@ -83,7 +90,7 @@ def _word_after(text: str, end: int) -> str:
 def _qualifier(text: str, start: int) -> tuple[str, int]:
     before = text[:start].rstrip()
     lowered = before.lower()
-    for qualifier in sorted(QUANTITY_QUALIFIERS, key=len, reverse=True):
+    for qualifier in _QUALIFIERS:
         cut = len(lowered) - len(qualifier)
         if lowered.endswith(qualifier) and (cut == 0 or not lowered[cut - 1].isalnum()):
             return qualifier, cut
@@ -118,13 +125,28 @@ def _classify(text: str, match: re.Match[str], value: float) -> tuple[str, str, 
     if unit_key:
         return ("percent", "%", value)
     raw = match.group("num")
-    if scale is None and re.fullmatch(r"1[89]\d\d|20\d\d", raw):
+    if scale is None and _YEAR.fullmatch(raw):
         return ("year", "", value)
     return ("count", _word_after(text, match.end()), value)
 
 
+def _may_contain(text: str, cues: tuple[str, ...]) -> bool:
+    """Return False only when a case-insensitive pattern that needs one of ``cues`` cannot
+    match ``text``: an ASCII text whose lower case holds none of them.
+
+    Outside ASCII, re.IGNORECASE also reads "ſ", "K", "İ" and "ı" as Latin letters, so any
+    other text may contain a cue.
+    """
+    if not text.isascii():
+        return True
+    lowered = text.lower()
+    return any(cue in lowered for cue in cues)
+
+
 def _numbers(text: str) -> list[Quantity]:
     found: list[Quantity] = []
+    if not _may_contain(text, _NUMBER_CUES):
+        return found  # no digit and no number word
     for match in _QUANTITY.finditer(text):
         value = _number_value(match.group("num"))
         if value is None or _is_spurious_word(text, match):
@@ -138,6 +160,8 @@ def _numbers(text: str) -> list[Quantity]:
 
 def _calendar(text: str) -> list[Quantity]:
     found: list[Quantity] = []
+    if not _may_contain(text, _CALENDAR_CUES):
+        return found  # no weekday and no month
     for match in _CALENDAR.finditer(text):
         word = match.group()
         if not word[:1].isupper():
@@ -146,10 +170,10 @@ def _calendar(text: str) -> list[Quantity]:
         if key in WEEKDAYS:
             found.append(Quantity("weekday", "", WEEKDAYS.index(key), *match.span(), "", 0))
             continue
-        previous = text[: match.start()].split()[-1:]
-        follows_digit = re.match(r"\s+\d", text[match.end() :]) is not None
-        if key == "may" and not follows_digit and not (previous and previous[0] in _MONTH_CUES):
-            continue
+        if key == "may" and not _DIGIT_AFTER.match(text, match.end()):
+            previous = text[: match.start()].split()[-1:]
+            if not (previous and previous[0] in _MONTH_CUES):
+                continue
         found.append(Quantity("month", "", MONTHS.index(key), *match.span(), "", 0))
     return found
 
