@@ -234,6 +234,8 @@ def antonym_changes(pair: PassagePair) -> list[Change]:
         return changes
     for left, right in ANTONYM_PAIRS:
         for old_forms, new_forms in ((left, right), (right, left)):
+            if source.key_set.isdisjoint(old_forms) or derivative.key_set.isdisjoint(new_forms):
+                continue  # one side lacks its word altogether
             olds, news = _indices(source, old_forms), _indices(derivative, new_forms)
             if not olds or not news:
                 continue
