@@ -19,6 +19,7 @@ from wiretrace.lexicon import FUNCTION_WORDS
 _WORD = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?[^\W_]*|[^\W_]+(?:['’.\-][^\W_]+)*\.?")
 _CURLY_DOUBLE = re.compile(r"“([^“”]*)”")
 _STRAIGHT_DOUBLE = re.compile(r'"([^"]*)"')
+_DOUBLE_MARK = re.compile('["“”]')
 _SINGLE = re.compile(r"(?:(?<=^)|(?<=[\s(\[—-]))[‘'](?=\S)(.+?)(?<=\S)[’'](?=[\s.,;:!?)\]]|$)")
 _SENTENCE_END = ".!?:\n"
 _QUOTE_MARKS = "\"'“”‘’«»("
@@ -125,8 +126,8 @@ def _cut_quotation(text: str, paired: list[Quotation]) -> list[Quotation]:
     a lone closing mark runs from the start."""
     lone = [
         i
-        for i, char in enumerate(text)
-        if char in '"“”' and not any(q.start <= i < q.end for q in paired)
+        for i in (m.start() for m in _DOUBLE_MARK.finditer(text))
+        if not any(q.start <= i < q.end for q in paired)
     ]
     if len(lone) != 1:
         return []
@@ -160,14 +161,16 @@ class Passage:
     @cached_property
     def positions(self) -> dict[str, tuple[int, ...]]:
         """Token indices of each key, in reading order."""
-        found: dict[str, list[int]] = {}
+        found: dict[str, tuple[int, ...]] = {}
         for index, key in enumerate(self.keys):
-            found.setdefault(key, []).append(index)
-        return {key: tuple(indices) for key, indices in found.items()}
+            found[key] = (*found.get(key, ()), index)  # most words occur once
+        return found
 
     @cached_property
     def quoted(self) -> tuple[bool, ...]:
         """For each token, whether it lies inside quotation marks."""
+        if not self.quotations:
+            return (False,) * len(self.tokens)
         return tuple(
             any(q.inner_start <= t.start < q.inner_end for q in self.quotations)
             for t in self.tokens
