@@ -55,12 +55,13 @@ def detect_changes(source: str, derivative: str) -> tuple[Change, ...]:
     return _changes_between(source, derivative)
 
 
+@lru_cache(maxsize=4096)  # a passage is compared with several others
 def _typography_free(text: str) -> str:
     """Return a text with the differences a copy's typography makes taken out."""
     return " ".join(text.translate(_TYPOGRAPHY).casefold().split())
 
 
-@lru_cache(maxsize=2048)
+@lru_cache(maxsize=4096)
 def _changes_between(source: str, derivative: str) -> tuple[Change, ...]:
     pair = PassagePair(source, derivative)
     found = [

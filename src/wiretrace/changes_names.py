@@ -73,9 +73,15 @@ def identity_keys(words: list[str]) -> frozenset[str]:
     return frozenset(ENTITY_ALIASES.get(k, k) if len(words) == 1 else k for k in keys if k)
 
 
+@lru_cache(maxsize=8192)  # one entry per distinct word
+def _word_parts(key: str) -> tuple[str, ...]:
+    """Return the parts of a hyphenated word, possessive endings off."""
+    return tuple(_bare(part) for part in key.split("-"))
+
+
 @lru_cache(maxsize=4096)
 def _vocabulary_of(text: str) -> frozenset[str]:
-    words = [_bare(part) for key in prepared(text).keys for part in key.split("-")]
+    words = [part for key in prepared(text).keys for part in _word_parts(key)]
     found = set(words) | {ENTITY_ALIASES[w] for w in words if w in ENTITY_ALIASES}
     for i, word in enumerate(words):
         if word not in _ALIAS_PHRASE_STARTS:
