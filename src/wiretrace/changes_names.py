@@ -82,7 +82,10 @@ def _word_parts(key: str) -> tuple[str, ...]:
 @lru_cache(maxsize=4096)
 def _vocabulary_of(text: str) -> frozenset[str]:
     words = [part for key in prepared(text).keys for part in _word_parts(key)]
-    found = set(words) | {ENTITY_ALIASES[w] for w in words if w in ENTITY_ALIASES}
+    found = set(words)
+    found.update([ENTITY_ALIASES[w] for w in found.intersection(ENTITY_ALIASES)])
+    if _ALIAS_PHRASE_STARTS.isdisjoint(words):
+        return frozenset(found)  # no alias of two to four words can start anywhere
     for i, word in enumerate(words):
         if word not in _ALIAS_PHRASE_STARTS:
             continue  # no alias of two to four words starts here
@@ -172,6 +175,8 @@ def _region(pair: PassagePair, name: Name, derivative: bool) -> tuple[int, int, 
 def entity_changes(pair: PassagePair) -> list[Change]:
     """Return ENTITY changes: a name replaced by a different name in the same edited region."""
     source, derivative = pair.source, pair.derivative
+    if not names(source) or not names(derivative):
+        return []  # a name can only be replaced by a name
     source_words, derivative_words = vocabulary(source), vocabulary(derivative)
     gone = [n for n in names(source) if not _name_kept(n, derivative_words)]
     new = [n for n in names(derivative) if not _name_kept(n, source_words)]
@@ -324,9 +329,10 @@ def attributions(passage: Passage) -> list[Attribution]:
 def _attributions_of(text: str) -> tuple[Attribution, ...]:
     passage = prepared(text)
     found: list[Attribution] = []
-    for index, key in enumerate(passage.keys):
-        verb = passage.tokens[index]
-        if key not in _REPORTING_VERBS or verb.capitalised or passage.in_quotation(index):
+    positions = passage.positions
+    verbs = [i for verb in _REPORTING_VERBS.intersection(positions) for i in positions[verb]]
+    for index in sorted(verbs):
+        if passage.tokens[index].capitalised or passage.in_quotation(index):
             continue
         span = _speaker_before(passage, index)
         if span is None and _after_comma_or_quote(passage, index):
