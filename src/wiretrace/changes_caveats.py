@@ -55,10 +55,11 @@ def caveat_changes(pair: PassagePair) -> list[Change]:
     """Return HEDGE changes for caveat clauses of the source that the derivative dropped while
     keeping the rest of the sentence (certainty raised)."""
     source, derivative = pair.source, pair.derivative
-    if _caveats(derivative.text):
+    clauses = _caveats(source.text)
+    if not clauses or _caveats(derivative.text):
         return []
     changes: list[Change] = []
-    for lo, hi in _caveats(source.text):
+    for lo, hi in clauses:
         inside = [i for i, t in enumerate(source.tokens) if lo <= t.start and t.end <= hi]
         outside = [i for i, t in enumerate(source.tokens) if t.end <= lo or t.start >= hi]
         caveat_kept, _ = _kept_share(source, inside, derivative)
