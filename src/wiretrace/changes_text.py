@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import cached_property, lru_cache
@@ -169,12 +169,12 @@ class Passage:
     @cached_property
     def quoted(self) -> tuple[bool, ...]:
         """For each token, whether it lies inside quotation marks."""
-        if not self.quotations:
-            return (False,) * len(self.tokens)
-        return tuple(
-            any(q.inner_start <= t.start < q.inner_end for q in self.quotations)
-            for t in self.tokens
-        )
+        quoted = [False] * len(self.tokens)
+        starts = [t.start for t in self.tokens]  # ascending
+        for q in self.quotations:
+            first, end = bisect_left(starts, q.inner_start), bisect_left(starts, q.inner_end)
+            quoted[first:end] = [True] * (end - first)  # tokens starting inside the marks
+        return tuple(quoted)
 
     @cached_property
     def stem_set(self) -> frozenset[str]:
@@ -238,14 +238,25 @@ class Block:
 
 
 class PassagePair:
-    """A source and a derivative passage with the token alignment between them."""
+    """A source and a derivative passage with the token alignment between them.
+
+    The alignment is made on first use: detectors that find nothing to place in it (no
+    names, markers or vague quantities) never need it.
+    """
 
     def __init__(self, source: str, derivative: str) -> None:
         self.source = passage(source)
         self.derivative = passage(derivative)
+
+    @cached_property
+    def blocks(self) -> tuple[Block, ...]:
+        """The token alignment: difflib's opcodes over the word keys of the two sides."""
         matcher = SequenceMatcher(None, self.source.keys, self.derivative.keys, autojunk=False)
-        self.blocks = tuple(Block(*op) for op in matcher.get_opcodes())
-        self._block_starts = (tuple(b.a0 for b in self.blocks), tuple(b.b0 for b in self.blocks))
+        return tuple(Block(*op) for op in matcher.get_opcodes())
+
+    @cached_property
+    def _block_starts(self) -> tuple[tuple[int, ...], tuple[int, ...]]:
+        return tuple(b.a0 for b in self.blocks), tuple(b.b0 for b in self.blocks)
 
     def side(self, derivative: bool) -> Passage:
         return self.derivative if derivative else self.source
