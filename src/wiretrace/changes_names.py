@@ -182,6 +182,8 @@ def entity_changes(pair: PassagePair) -> list[Change]:
     new = [n for n in names(derivative) if not _name_kept(n, source_words)]
     changes: list[Change] = []
     for old in gone:
+        if not new:
+            break  # no new name left to take an old one's place
         region = _region(pair, old, derivative=False)
         twin = next(
             (n for n in new if region and _region(pair, n, derivative=True) == region), None
@@ -200,14 +202,18 @@ def _part_swaps(
 ) -> list[Change]:
     """Return ENTITY changes where one word of a longer name was swapped for another name word
     ("St Brannoc Hospital" -> "St Brendan Hospital"); spelling variants are left alone."""
-    old_names, new_names = names(pair.source), names(pair.derivative)
+    # names are runs that never overlap: a swapped word has one holder, if any
+    old_names = [n for n in names(pair.source) if n.first < n.last]
+    new_names = [n for n in names(pair.derivative) if n.first < n.last]
+    if not old_names or not new_names:
+        return []  # a word can only be swapped inside names of two words or more
     changes: list[Change] = []
     for block in pair.blocks:
         if block.tag != "replace" or max(block.a1 - block.a0, block.b1 - block.b0) > 2:
             continue
         old = _holder(old_names, block.a0, block.a1)
         new = _holder(new_names, block.b0, block.b1)
-        if old is None or new is None or old.first == old.last or new.first == new.last:
+        if old is None or new is None:
             continue
         gone = identity_keys(list(pair.source.keys[block.a0 : block.a1]))
         came = identity_keys(list(pair.derivative.keys[block.b0 : block.b1]))
