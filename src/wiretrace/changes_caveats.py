@@ -59,9 +59,10 @@ def caveat_changes(pair: PassagePair) -> list[Change]:
     if not clauses or _caveats(derivative.text):
         return []
     changes: list[Change] = []
+    ranges = list(enumerate(zip(source.starts, source.ends, strict=True)))
     for lo, hi in clauses:
-        inside = [i for i, t in enumerate(source.tokens) if lo <= t.start and t.end <= hi]
-        outside = [i for i, t in enumerate(source.tokens) if t.end <= lo or t.start >= hi]
+        inside = [i for i, (start, end) in ranges if lo <= start and end <= hi]
+        outside = [i for i, (start, end) in ranges if end <= lo or start >= hi]
         caveat_kept, _ = _kept_share(source, inside, derivative)
         claim_kept, claim_words = _kept_share(source, outside, derivative)
         if (

@@ -120,8 +120,7 @@ def _find_markers(
 
 
 def _is_month(passage: Passage, index: int) -> bool:
-    token = passage.tokens[index]
-    if token.text != "May":
+    if passage.words[index] != "May":
         return False
     following = passage.keys[index + 1 : index + 2]
     return bool(following) and following[0][:1].isdigit()

@@ -109,18 +109,21 @@ def is_kept(keys: frozenset[str], other: frozenset[str]) -> bool:
 
 
 def _name_like(passage: Passage, index: int) -> bool:
-    token = passage.tokens[index]
-    if not token.capitalised or token.key in _NOT_NAMES or token.key[:1].isdigit():
+    key = passage.keys[index]
+    if not passage.capitalised[index] or key in _NOT_NAMES or key[:1].isdigit():
         return False
-    if token.key in SOURCE_NOUNS and token.key not in passage.midsentence_capitals:
+    if key in SOURCE_NOUNS and key not in passage.midsentence_capitals:
         return False
-    if not token.sentence_start:
+    if not passage.sentence_starts[index]:
         return True
-    following = passage.tokens[index + 1 : index + 2]
+    following = index + 1
     return (
-        token.key in ENTITY_ALIASES
-        or token.key in passage.midsentence_capitals
-        or (bool(following) and (following[0].capitalised or following[0].key in _REPORTING_VERBS))
+        key in ENTITY_ALIASES
+        or key in passage.midsentence_capitals
+        or (
+            following < len(passage.keys)
+            and (passage.capitalised[following] or passage.keys[following] in _REPORTING_VERBS)
+        )
     )
 
 
@@ -133,7 +136,7 @@ def names(passage: Passage) -> list[Name]:
 def _names_of(text: str) -> tuple[Name, ...]:
     passage = prepared(text)
     found: list[Name] = []
-    index, count = 0, len(passage.tokens)
+    index, count = 0, len(passage.keys)
     while index < count:
         if not _name_like(passage, index):
             index += 1
@@ -290,7 +293,7 @@ def _modifiers_before(passage: Passage, noun: int) -> int:
         noun - start < _MAX_MODIFIERS
         and start > 0
         and passage.joined(start)
-        and not passage.tokens[start - 1].capitalised
+        and not passage.capitalised[start - 1]
         and is_content(passage.keys[start - 1])
         and passage.keys[start - 1] not in _NOT_MODIFIERS
     ):
@@ -306,11 +309,11 @@ def _speaker_after(passage: Passage, cue_end: int) -> tuple[int, int] | None:
     if start >= len(passage.keys):
         return None
     end = start
-    if _name_like(passage, start) or passage.tokens[start].capitalised:
+    if _name_like(passage, start) or passage.capitalised[start]:
         while (
             end + 1 < len(passage.keys)
             and passage.joined(end + 1)
-            and (passage.tokens[end + 1].capitalised or passage.keys[end + 1] in _CONNECTORS)
+            and (passage.capitalised[end + 1] or passage.keys[end + 1] in _CONNECTORS)
         ):
             end += 1
         return start, end
@@ -322,7 +325,7 @@ def _speaker_after(passage: Passage, cue_end: int) -> tuple[int, int] | None:
 
 
 def _after_comma_or_quote(passage: Passage, verb: int) -> bool:
-    before = passage.text[: passage.tokens[verb].start].rstrip()
+    before = passage.text[: passage.starts[verb]].rstrip()
     return bool(before) and before[-1] in ",\"”’'"
 
 
@@ -338,7 +341,7 @@ def _attributions_of(text: str) -> tuple[Attribution, ...]:
     positions = passage.positions
     verbs = [i for verb in _REPORTING_VERBS.intersection(positions) for i in positions[verb]]
     for index in sorted(verbs):
-        if passage.tokens[index].capitalised or passage.in_quotation(index):
+        if passage.capitalised[index] or passage.in_quotation(index):
             continue
         span = _speaker_before(passage, index)
         if span is None and _after_comma_or_quote(passage, index):
@@ -358,7 +361,7 @@ def _attributions_of(text: str) -> tuple[Attribution, ...]:
         for first in passage.find_phrase(words):
             speaker = _speaker_after(passage, first + len(words) - 1)
             if speaker is not None and not passage.in_quotation(first):
-                claim_follows = first == 0 or passage.tokens[first].sentence_start
+                claim_follows = first == 0 or passage.sentence_starts[first]
                 found.append(_attribution(passage, (first, speaker[1]), speaker, claim_follows))
     return tuple(sorted(found, key=lambda a: (a.first, a.last)))
 
@@ -368,8 +371,8 @@ def _words_follow(passage: Passage, verb: int) -> bool:
     False when the verb ends it ("the road was shut, officials said.")."""
     after = verb + 1
     return (
-        after < len(passage.tokens)
-        and not passage.tokens[after].sentence_start
+        after < len(passage.keys)
+        and not passage.sentence_starts[after]
         and passage.same_clause(verb, after)
     )
 
@@ -378,9 +381,7 @@ def _attribution(
     passage: Passage, span: tuple[int, int], speaker: tuple[int, int], claim_follows: bool
 ) -> Attribution:
     indices = range(speaker[0], speaker[1] + 1)
-    named = [
-        passage.keys[i] for i in indices if passage.tokens[i].capitalised and _name_like(passage, i)
-    ]
+    named = [passage.keys[i] for i in indices if passage.capitalised[i] and _name_like(passage, i)]
     words = [passage.keys[i] for i in indices]
     if not named and words[-1] in SOURCE_NOUNS:
         words = words[-1:]  # "local officials" and "officials" are the same source

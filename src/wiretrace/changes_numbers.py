@@ -211,8 +211,12 @@ def _unmatched(
 
 
 def _previous_stem(passage: Passage, start: int) -> str:
-    words = [t for t in passage.tokens if t.end <= start and is_content(t.key)]
-    return stem(words[-1].key) if words else ""
+    words = [
+        k
+        for k, end in zip(passage.keys, passage.ends, strict=True)
+        if end <= start and is_content(k)
+    ]
+    return stem(words[-1]) if words else ""
 
 
 def _same_role(pair: PassagePair, old: Quantity, new: Quantity) -> bool:
@@ -290,7 +294,7 @@ def _figure_in_region(
         return None
     lo, hi = (block.a0, block.a1) if derivative else (block.b0, block.b1)
     other = pair.side(not derivative)
-    start, end = other.tokens[lo].start, other.tokens[hi - 1].end
+    start, end = other.starts[lo], other.ends[hi - 1]
     return next(
         (f for f in figures if f.kind == "count" and start <= f.start and f.end <= end), None
     )

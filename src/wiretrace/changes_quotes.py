@@ -29,12 +29,16 @@ class Quote:
 
 
 def _token_range(passage: Passage, start: int, end: int) -> list[int]:
-    return [i for i, t in enumerate(passage.tokens) if start <= t.start and t.end <= end]
+    return [
+        i
+        for i, (first, last) in enumerate(zip(passage.starts, passage.ends, strict=True))
+        if start <= first and last <= end
+    ]
 
 
 def _is_title(passage: Passage, indices: list[int]) -> bool:
     """Return True for quoted titles and names ("State of the Union"), which are not speech."""
-    return all(passage.tokens[i].capitalised or not is_content(passage.keys[i]) for i in indices)
+    return all(passage.capitalised[i] or not is_content(passage.keys[i]) for i in indices)
 
 
 def quotes(passage: Passage) -> list[Quote]:
@@ -53,8 +57,8 @@ def _quotes_of(text: str) -> tuple[Quote, ...]:
         inner = _token_range(passage, mark.inner_start, mark.inner_end)
         if len(inner) < _MIN_WORDS or _is_title(passage, inner):
             continue
-        before = [i for i, t in enumerate(passage.tokens) if t.end <= mark.start][-1:]
-        after = [i for i, t in enumerate(passage.tokens) if t.start >= mark.end][:1]
+        before = [i for i, end in enumerate(passage.ends) if end <= mark.start][-1:]
+        after = [i for i, start in enumerate(passage.starts) if start >= mark.end][:1]
         speaker = next(
             (
                 a
@@ -102,7 +106,7 @@ def _share_found(words: tuple[str, ...], other: Passage) -> float:
 def _rest_kept(passage: Passage, other: Passage) -> bool:
     outside = [
         passage.keys[i]
-        for i in range(len(passage.tokens))
+        for i in range(len(passage.keys))
         if not passage.in_quotation(i) and is_content(passage.keys[i])
     ]
     return not outside or _share_found(tuple(outside), other) >= _REST_KEPT

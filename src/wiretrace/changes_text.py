@@ -27,19 +27,19 @@ _SUFFIXES = ("ing", "ed", "es", "s")
 _STEM_LENGTH = 7
 
 
-class Token(NamedTuple):
-    """A word of a passage: its original text, comparison key and character range.
+class Words(NamedTuple):
+    """The words of a text as parallel tuples, word ``i`` at index ``i`` of each.
 
-    A named tuple rather than a frozen dataclass: a passage makes one per word, and a
-    tuple is several times quicker to build.
+    Tuples of plain values rather than an object per word: they are quicker to build, and
+    the garbage collector stops tracking them.
     """
 
-    text: str
-    key: str
-    start: int
-    end: int
-    sentence_start: bool
-    capitalised: bool  # written with a capital first letter
+    texts: tuple[str, ...]  # as written, a sentence-final full stop left out
+    keys: tuple[str, ...]  # comparison keys: accents off, lower case, straight apostrophes
+    starts: tuple[int, ...]  # character ranges [start, end) in the text
+    ends: tuple[int, ...]
+    sentence_starts: tuple[bool, ...]  # the word opens a sentence
+    capitalised: tuple[bool, ...]  # written with a capital first letter
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,19 +92,30 @@ def _opens_sentence(text: str, gap_start: int, start: int) -> bool:
     return gap_start == 0 or text[gap_start - 1] in _SENTENCE_END
 
 
-def tokenize(text: str) -> tuple[Token, ...]:
-    """Return the word tokens of a text with offsets; a sentence-final full stop is left out."""
-    tokens: list[Token] = []
+def tokenize(text: str) -> Words:
+    """Return the words of a text with offsets; a sentence-final full stop is left out."""
+    texts: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    sentence_starts: list[bool] = []
     gap_start = 0
     for match in _WORD.finditer(text):
         raw, start, end = match.group(), match.start(), match.end()
-        sentence_start = _opens_sentence(text, gap_start, start)
+        sentence_starts.append(_opens_sentence(text, gap_start, start))
         gap_start = end
         if raw.endswith(".") and "." not in raw[:-1]:
             raw, end = raw[:-1], end - 1
-        token = Token(raw, _token_key(raw), start, end, sentence_start, raw[:1].isupper())
-        tokens.append(token)
-    return tuple(tokens)
+        texts.append(raw)
+        starts.append(start)
+        ends.append(end)
+    return Words(
+        tuple(texts),
+        tuple(map(_token_key, texts)),
+        tuple(starts),
+        tuple(ends),
+        tuple(sentence_starts),
+        tuple([raw[:1].isupper() for raw in texts]),
+    )
 
 
 def find_quotations(text: str) -> tuple[Quotation, ...]:
@@ -144,15 +155,20 @@ def _cut_quotation(text: str, paired: list[Quotation]) -> list[Quotation]:
 
 
 class Passage:
-    """A passage prepared for comparison: tokens, stems and quotations.
+    """A passage prepared for comparison: words (tokens), stems and quotations.
 
+    Token ``i`` is ``words[i]`` as written, ``keys[i]`` for comparison, at characters
+    ``starts[i]:ends[i]``; ``capitalised[i]`` and ``sentence_starts[i]`` say whether it is
+    written with a capital and whether it opens a sentence (see ``Words``).
     Build one with ``passage(text)``, which shares the prepared passage between detectors.
     """
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.tokens = tokenize(text)
-        self.keys = tuple(t.key for t in self.tokens)
+        words = tokenize(text)
+        self.words, self.keys = words.texts, words.keys
+        self.starts, self.ends = words.starts, words.ends
+        self.sentence_starts, self.capitalised = words.sentence_starts, words.capitalised
         self.stems = tuple(stem(k) for k in self.keys)
         self.quotations = find_quotations(text)
         # marker ranges found per (word list, quotations included): see changes_markers
@@ -169,8 +185,8 @@ class Passage:
     @cached_property
     def quoted(self) -> tuple[bool, ...]:
         """For each token, whether it lies inside quotation marks."""
-        quoted = [False] * len(self.tokens)
-        starts = [t.start for t in self.tokens]  # ascending
+        quoted = [False] * len(self.keys)
+        starts = self.starts  # ascending
         for q in self.quotations:
             first, end = bisect_left(starts, q.inner_start), bisect_left(starts, q.inner_end)
             quoted[first:end] = [True] * (end - first)  # tokens starting inside the marks
@@ -187,7 +203,13 @@ class Passage:
     @cached_property
     def midsentence_capitals(self) -> frozenset[str]:
         """Keys of words written with a capital inside a sentence (likely names)."""
-        return frozenset(t.key for t in self.tokens if t.capitalised and not t.sentence_start)
+        return frozenset(
+            key
+            for key, capital, opens in zip(
+                self.keys, self.capitalised, self.sentence_starts, strict=True
+            )
+            if capital and not opens
+        )
 
     def in_quotation(self, index: int) -> bool:
         """Return True when token ``index`` lies inside quotation marks."""
@@ -195,22 +217,22 @@ class Passage:
 
     def joined(self, index: int) -> bool:
         """Return True when token ``index`` follows the previous token with only spaces between."""
-        if index <= 0 or index >= len(self.tokens):
+        if index <= 0 or index >= len(self.keys):
             return False
-        return not self.text[self.tokens[index - 1].end : self.tokens[index].start].strip()
+        return not self.text[self.ends[index - 1] : self.starts[index]].strip()
 
     def same_clause(self, first: int, last: int) -> bool:
         """Return True when no clause punctuation separates tokens ``first`` and ``last``."""
         if first >= last:
             return True
-        between = self.text[self.tokens[first].end : self.tokens[last].start]
+        between = self.text[self.ends[first] : self.starts[last]]
         return not any(mark in between for mark in ",;:.!?()—")
 
     def span(self, first: int, last: int) -> str:
         """Return the original text from token ``first`` to token ``last`` inclusive."""
-        if first > last or not self.tokens:
+        if first > last or not self.keys:
             return ""
-        return self.text[self.tokens[first].start : self.tokens[last].end]
+        return self.text[self.starts[first] : self.ends[last]]
 
     def find_phrase(self, words: tuple[str, ...]) -> list[int]:
         """Return the token indices where the key sequence ``words`` starts."""
