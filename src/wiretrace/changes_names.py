@@ -73,7 +73,7 @@ def identity_keys(words: list[str]) -> frozenset[str]:
     return frozenset(ENTITY_ALIASES.get(k, k) if len(words) == 1 else k for k in keys if k)
 
 
-@lru_cache(maxsize=8192)  # one entry per distinct word
+@lru_cache(maxsize=1 << 15)  # one entry per distinct word
 def _word_parts(key: str) -> tuple[str, ...]:
     """Return the parts of a hyphenated word, possessive endings off."""
     return tuple(_bare(part) for part in key.split("-"))

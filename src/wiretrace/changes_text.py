@@ -52,7 +52,7 @@ class Quotation:
     inner_end: int
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=1 << 15)  # one entry per distinct word
 def stem(key: str) -> str:
     """Return a crude stem that lets "killed", "kills" and "killing" match."""
     for suffix in _SUFFIXES:
@@ -69,7 +69,7 @@ def is_content(key: str) -> bool:
     return key not in FUNCTION_WORDS and not key[:1].isdigit()
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=1 << 15)  # one entry per distinct word
 def _token_key(raw: str) -> str:
     folded = unicodedata.normalize("NFKD", raw)
     key = "".join(c for c in folded if not unicodedata.combining(c)).lower().replace("’", "'")
@@ -125,7 +125,8 @@ def find_quotations(text: str) -> tuple[Quotation, ...]:
         for match in pattern.finditer(text):
             found.append(Quotation(match.start(), match.end(), match.start(1), match.end(1)))
     found.extend(_cut_quotation(text, found))
-    for match in _SINGLE.finditer(text):
+    singles = _SINGLE.finditer(text) if "'" in text or "‘" in text else ()  # opening marks
+    for match in singles:
         inside = any(q.start <= match.start() < q.end for q in found)
         if not inside and len(match.group(1).split()) >= 3:
             found.append(Quotation(match.start(), match.end(), match.start(1), match.end(1)))
