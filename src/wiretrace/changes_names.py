@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import lru_cache
+from itertools import chain
 
 from wiretrace.changes_text import Passage, PassagePair, is_content
 from wiretrace.changes_text import passage as prepared
@@ -81,7 +82,7 @@ def _word_parts(key: str) -> tuple[str, ...]:
 
 @lru_cache(maxsize=4096)
 def _vocabulary_of(text: str) -> frozenset[str]:
-    words = [part for key in prepared(text).keys for part in _word_parts(key)]
+    words = list(chain.from_iterable(map(_word_parts, prepared(text).keys)))
     found = set(words)
     found.update([ENTITY_ALIASES[w] for w in found.intersection(ENTITY_ALIASES)])
     if _ALIAS_PHRASE_STARTS.isdisjoint(words):
@@ -136,11 +137,10 @@ def names(passage: Passage) -> list[Name]:
 def _names_of(text: str) -> tuple[Name, ...]:
     passage = prepared(text)
     found: list[Name] = []
-    index, count = 0, len(passage.keys)
-    while index < count:
-        if not _name_like(passage, index):
-            index += 1
-            continue
+    count, end = len(passage.keys), 0  # end: the token after the last name found
+    for index in [i for i, capital in enumerate(passage.capitalised) if capital]:
+        if index < end or not _name_like(passage, index):
+            continue  # a name starts with a capital, after the previous name
         last = index
         while (
             last + 1 < count
@@ -158,7 +158,7 @@ def _names_of(text: str) -> tuple[Name, ...]:
         keys = identity_keys(list(passage.keys[index : last + 1]))
         if keys:
             found.append(Name(index, last, keys, _bare(passage.keys[last])))
-        index = last + 1
+        end = last + 1
     return tuple(found)
 
 

@@ -140,7 +140,7 @@ def _may_contain(text: str, cues: tuple[str, ...]) -> bool:
     if not text.isascii():
         return True
     lowered = text.lower()
-    return any(cue in lowered for cue in cues)
+    return any(map(lowered.__contains__, cues))
 
 
 def _numbers(text: str) -> list[Quantity]:

@@ -170,7 +170,7 @@ class Passage:
         self.words, self.keys = words.texts, words.keys
         self.starts, self.ends = words.starts, words.ends
         self.sentence_starts, self.capitalised = words.sentence_starts, words.capitalised
-        self.stems = tuple(stem(k) for k in self.keys)
+        self.stems = tuple(map(stem, self.keys))
         self.quotations = find_quotations(text)
         # marker ranges found per (word list, quotations included): see changes_markers
         self.markers: dict[tuple[tuple[str, ...], bool], list[tuple[int, int]]] = {}
