@@ -40,10 +40,11 @@ _MODIFIERS = frozenset(
 )
 
 _ANTONYM_WORDS = frozenset(form for pair in ANTONYM_PAIRS for side in pair for form in side)
-_SCALE_WORDS = {
-    scale: frozenset(form for _, forms in levels for form in forms)
-    for scale, levels in INTENSITY_SCALES.items()
+_SCALE_WORDS = {  # in name order, the order scales are compared in
+    scale: frozenset(form for _, forms in INTENSITY_SCALES[scale] for form in forms)
+    for scale in sorted(INTENSITY_SCALES)
 }
+_ANY_SCALE_WORD = frozenset().union(*_SCALE_WORDS.values())
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,8 +183,6 @@ def _change(
 
 def _family_changes(pair: PassagePair, family: Family, derivative: bool) -> list[Change]:
     this, other = pair.side(derivative), pair.side(not derivative)
-    if family.first_words.isdisjoint(this.key_set):
-        return []
     markers = find_markers(this, family.phrases)
     if not markers:
         return []
@@ -215,7 +214,8 @@ def marker_changes(pair: PassagePair) -> list[Change]:
     changes: list[Change] = []
     for family in FAMILIES:
         for derivative in (False, True):
-            changes.extend(_family_changes(pair, family, derivative))
+            if not family.first_words.isdisjoint(pair.side(derivative).key_set):
+                changes.extend(_family_changes(pair, family, derivative))
     return changes
 
 
@@ -258,9 +258,11 @@ def scale_changes(pair: PassagePair) -> list[Change]:
     """Return INTENSITY changes where a scale word was replaced by a stronger or weaker one
     ("criticised" -> "slammed", "minor" -> "serious")."""
     changes: list[Change] = []
-    for scale in sorted(INTENSITY_SCALES):
-        words = _SCALE_WORDS[scale]
-        if words.isdisjoint(pair.source.key_set) or words.isdisjoint(pair.derivative.key_set):
+    source_keys, derivative_keys = pair.source.key_set, pair.derivative.key_set
+    if _ANY_SCALE_WORD.isdisjoint(source_keys) or _ANY_SCALE_WORD.isdisjoint(derivative_keys):
+        return changes  # a side without any scale word
+    for scale, words in _SCALE_WORDS.items():
+        if words.isdisjoint(source_keys) or words.isdisjoint(derivative_keys):
             continue
         olds, news = _scale_words(pair.source, scale), _scale_words(pair.derivative, scale)
         for level in sorted({lv for _, lv in olds} & {lv for _, lv in news}):
