@@ -21,8 +21,9 @@ _CURLY_DOUBLE = re.compile(r"“([^“”]*)”")
 _STRAIGHT_DOUBLE = re.compile(r'"([^"]*)"')
 _DOUBLE_MARK = re.compile('["“”]')
 _SINGLE = re.compile(r"(?:(?<=^)|(?<=[\s(\[—-]))[‘'](?=\S)(.+?)(?<=\S)[’'](?=[\s.,;:!?)\]]|$)")
-_SENTENCE_END = ".!?:\n"
-_QUOTE_MARKS = "\"'“”‘’«»("
+# Where a word opens a sentence: the start of the text or a sentence end, then spaces, quote
+# marks and spaces. (A newline ends no sentence by itself: it is one of the spaces.)
+_SENTENCE_OPENING = re.compile(r"(?:^|[.!?:])\s*[\"'“”‘’«»(]*\s*")
 _SUFFIXES = ("ing", "ed", "es", "s")
 _STEM_LENGTH = 7
 
@@ -78,42 +79,26 @@ def _token_key(raw: str) -> str:
     return key
 
 
-def _opens_sentence(text: str, gap_start: int, start: int) -> bool:
-    """Return True when a token starting at ``start`` opens a sentence: before it, past
-    spaces, quote marks and spaces, lies the start of the text or a sentence end.
-
-    ``gap_start`` is where the previous word match ended (0 for the first): a match ends
-    with a letter, digit or full stop, so the walk back never goes past it and only the
-    gap between the two words is copied.
-    """
-    gap = text[gap_start:start].rstrip().rstrip(_QUOTE_MARKS).rstrip()
-    if gap:
-        return gap[-1] in _SENTENCE_END
-    return gap_start == 0 or text[gap_start - 1] in _SENTENCE_END
-
-
 def tokenize(text: str) -> Words:
     """Return the words of a text with offsets; a sentence-final full stop is left out."""
     texts: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
-    sentence_starts: list[bool] = []
-    gap_start = 0
     for match in _WORD.finditer(text):
         raw, start, end = match.group(), match.start(), match.end()
-        sentence_starts.append(_opens_sentence(text, gap_start, start))
-        gap_start = end
         if raw.endswith(".") and "." not in raw[:-1]:
             raw, end = raw[:-1], end - 1
         texts.append(raw)
         starts.append(start)
         ends.append(end)
+    # an opening match ends where a word starts: its spaces and marks never run into a word
+    openings = {match.end() for match in _SENTENCE_OPENING.finditer(text)}
     return Words(
         tuple(texts),
         tuple(map(_token_key, texts)),
         tuple(starts),
         tuple(ends),
-        tuple(sentence_starts),
+        tuple([start in openings for start in starts]),
         tuple([raw[:1].isupper() for raw in texts]),
     )
 
