@@ -76,6 +76,7 @@ def _quotes_of(text: str) -> tuple[Quote, ...]:
     return tuple(found)
 
 
+@lru_cache(maxsize=4096)  # a quotation is compared with the quotations of several passages
 def _likeness(a: tuple[str, ...], b: tuple[str, ...]) -> float:
     """Return 1.0 when one quotation is cut from the other, else their word-sequence ratio."""
     if min(len(a), len(b)) >= _MIN_WORDS and (_contains(a, b) or _contains(b, a)):
