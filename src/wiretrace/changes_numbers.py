@@ -36,7 +36,7 @@ _CALENDAR = re.compile(rf"\b(?:{'|'.join(WEEKDAYS + MONTHS)})\b", re.IGNORECASE)
 _YEAR = re.compile(r"1[89]\d\d|20\d\d")
 _COUNTED_WORD = re.compile(r"[A-Za-z][\w-]*")
 _DIGIT_AFTER = re.compile(r"\s+\d")
-_QUALIFIERS = sorted(QUANTITY_QUALIFIERS, key=len, reverse=True)  # longest first
+_QUALIFIERS = tuple(sorted(QUANTITY_QUALIFIERS, key=len, reverse=True))  # longest first
 # What a number or a calendar reference cannot be written without (see _may_contain)
 _NUMBER_CUES = tuple("0123456789") + tuple(NUMBER_WORDS)
 _CALENDAR_CUES = WEEKDAYS + MONTHS
@@ -90,6 +90,8 @@ def _word_after(text: str, end: int) -> str:
 def _qualifier(text: str, start: int) -> tuple[str, int]:
     before = text[:start].rstrip()
     lowered = before.lower()
+    if not lowered.endswith(_QUALIFIERS):
+        return "", start  # most figures have none
     for qualifier in _QUALIFIERS:
         cut = len(lowered) - len(qualifier)
         if lowered.endswith(qualifier) and (cut == 0 or not lowered[cut - 1].isalnum()):
