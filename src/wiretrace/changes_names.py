@@ -8,6 +8,7 @@ edited region; a name dropped with its clause is not a change.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import lru_cache
@@ -37,6 +38,7 @@ _SAME_SPELLING = 0.8  # letter-sequence ratio above which two name words are one
 _CONNECTORS = frozenset(("of", "the", "de", "al", "bin", "van", "von", "for"))
 _SPEAKER_JOINERS = _CONNECTORS | {"and"}  # words inside a speaker's name ("Smith and Jones")
 _REPORTING_VERBS = frozenset(REPORTING_VERBS)
+_ATTRIBUTION_CUES = _REPORTING_VERBS | {phrase.split()[0] for phrase in ACCORDING_TO}
 _ALIAS_PHRASE_STARTS = frozenset(alias.split()[0] for alias in ENTITY_ALIASES if " " in alias)
 _NOT_NAMES = NON_NAME_CAPITALS | frozenset(WEEKDAYS) | frozenset(MONTHS) | frozenset(NUMBER_WORDS)
 _CLAIM_WINDOW = 8  # tokens either side of an attribution that make up the claim
@@ -60,8 +62,13 @@ def _bare(key: str) -> str:
     return key.removesuffix("'s").removesuffix("'")
 
 
-def identity_keys(words: list[str]) -> frozenset[str]:
+def identity_keys(words: Sequence[str]) -> frozenset[str]:
     """Return the identifying words of a name: aliases folded, titles and function words out."""
+    return _identity_keys(tuple(words))
+
+
+@lru_cache(maxsize=8192)  # a name recurs in the passages of one story
+def _identity_keys(words: tuple[str, ...]) -> frozenset[str]:
     whole = " ".join(_bare(w) for w in words)
     if whole in ENTITY_ALIASES:
         return frozenset((ENTITY_ALIASES[whole],))
@@ -155,7 +162,7 @@ def _names_of(text: str) -> tuple[Name, ...]:
             )
         ):
             last += 1
-        keys = identity_keys(list(passage.keys[index : last + 1]))
+        keys = identity_keys(passage.keys[index : last + 1])
         if keys:
             found.append(Name(index, last, keys, _bare(passage.keys[last])))
         end = last + 1
@@ -218,8 +225,8 @@ def _part_swaps(
         new = _holder(new_names, block.b0, block.b1)
         if old is None or new is None:
             continue
-        gone = identity_keys(list(pair.source.keys[block.a0 : block.a1]))
-        came = identity_keys(list(pair.derivative.keys[block.b0 : block.b1]))
+        gone = identity_keys(pair.source.keys[block.a0 : block.a1])
+        came = identity_keys(pair.derivative.keys[block.b0 : block.b1])
         if not gone or not came or gone & derivative_words or came & source_words:
             continue  # a title dropped ("Dr") or a name moved, not swapped
         if any(_spelling_variant(a, b) for a in gone for b in came):
@@ -337,6 +344,8 @@ def attributions(passage: Passage) -> list[Attribution]:
 @lru_cache(maxsize=4096)
 def _attributions_of(text: str) -> tuple[Attribution, ...]:
     passage = prepared(text)
+    if _ATTRIBUTION_CUES.isdisjoint(passage.key_set):
+        return ()  # no reporting verb, no "according to"
     found: list[Attribution] = []
     positions = passage.positions
     verbs = [i for verb in _REPORTING_VERBS.intersection(positions) for i in positions[verb]]
