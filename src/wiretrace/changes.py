@@ -22,7 +22,7 @@ from wiretrace.changes_names import (
 )
 from wiretrace.changes_numbers import number_changes, quantities
 from wiretrace.changes_quotes import quote_changes, quotes
-from wiretrace.changes_text import PassagePair, passage
+from wiretrace.changes_text import PASSAGES_CACHED, PassagePair, passage
 from wiretrace.lexicon import BOILERPLATE_PATTERNS, EDITORIAL_PATTERNS
 from wiretrace.models import AddedKind, Change, ChangeKind, Document, Sentence, SentenceRole
 
@@ -55,13 +55,13 @@ def detect_changes(source: str, derivative: str) -> tuple[Change, ...]:
     return _changes_between(source, derivative)
 
 
-@lru_cache(maxsize=4096)  # a passage is compared with several others
+@lru_cache(maxsize=PASSAGES_CACHED)  # a passage is compared with several others
 def _typography_free(text: str) -> str:
     """Return a text with the differences a copy's typography makes taken out."""
     return " ".join(text.translate(_TYPOGRAPHY).casefold().split())
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=4096)  # pairs of passages
 def _changes_between(source: str, derivative: str) -> tuple[Change, ...]:
     pair = PassagePair(source, derivative)
     found = [

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from wiretrace.changes_text import Passage, PassagePair, is_content
+from wiretrace.changes_text import PASSAGES_CACHED, Passage, PassagePair, is_content
 from wiretrace.lexicon import CAVEAT_PATTERNS
 from wiretrace.models import Change, ChangeKind
 
@@ -44,7 +44,7 @@ def _kept_share(passage: Passage, indices: list[int], other: Passage) -> tuple[f
     return sum(1 for s in content if s in other.stem_set) / len(content), len(content)
 
 
-@lru_cache(maxsize=4096)  # a passage is compared with several others
+@lru_cache(maxsize=PASSAGES_CACHED)  # a passage is compared with several others
 def _caveats(text: str) -> tuple[tuple[int, int], ...]:
     """Return the character ranges of the caveat clauses of a text, in reading order."""
     text = text.replace("’", "'")  # same length: offsets stay valid

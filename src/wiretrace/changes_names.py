@@ -14,7 +14,7 @@ from difflib import SequenceMatcher
 from functools import lru_cache
 from itertools import chain
 
-from wiretrace.changes_text import Passage, PassagePair, is_content
+from wiretrace.changes_text import PASSAGES_CACHED, Passage, PassagePair, is_content
 from wiretrace.changes_text import passage as prepared
 from wiretrace.lexicon import (
     ACCORDING_TO,
@@ -87,7 +87,7 @@ def _word_parts(key: str) -> tuple[str, ...]:
     return tuple(_bare(part) for part in key.split("-"))
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=PASSAGES_CACHED)
 def _vocabulary_of(text: str) -> frozenset[str]:
     words = list(chain.from_iterable(map(_word_parts, prepared(text).keys)))
     found = set(words)
@@ -140,7 +140,7 @@ def names(passage: Passage) -> list[Name]:
     return list(_names_of(passage.text))
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=PASSAGES_CACHED)
 def _names_of(text: str) -> tuple[Name, ...]:
     passage = prepared(text)
     found: list[Name] = []
@@ -341,7 +341,7 @@ def attributions(passage: Passage) -> list[Attribution]:
     return list(_attributions_of(passage.text))
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=PASSAGES_CACHED)
 def _attributions_of(text: str) -> tuple[Attribution, ...]:
     passage = prepared(text)
     if _ATTRIBUTION_CUES.isdisjoint(passage.key_set):

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from wiretrace.changes_markers import find_markers
-from wiretrace.changes_text import Passage, PassagePair, is_content, stem
+from wiretrace.changes_text import PASSAGES_CACHED, Passage, PassagePair, is_content, stem
 from wiretrace.lexicon import (
     CURRENCIES,
     MONTHS,
@@ -180,7 +180,7 @@ def _calendar(text: str) -> list[Quantity]:
     return found
 
 
-@lru_cache(maxsize=4096)  # a passage is compared with several others
+@lru_cache(maxsize=PASSAGES_CACHED)  # a passage is compared with several others
 def quantities(text: str) -> tuple[Quantity, ...]:
     """Return every quantity and calendar reference of a text, in reading order."""
     found = _numbers(text) + _calendar(text)

@@ -7,7 +7,14 @@ from difflib import SequenceMatcher
 from functools import lru_cache
 
 from wiretrace.changes_names import attributions
-from wiretrace.changes_text import Passage, PassagePair, Quotation, is_content, stem
+from wiretrace.changes_text import (
+    PASSAGES_CACHED,
+    Passage,
+    PassagePair,
+    Quotation,
+    is_content,
+    stem,
+)
 from wiretrace.changes_text import passage as prepared
 from wiretrace.models import Change, ChangeKind
 
@@ -48,7 +55,7 @@ def quotes(passage: Passage) -> list[Quote]:
     return list(_quotes_of(passage.text))
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=PASSAGES_CACHED)
 def _quotes_of(text: str) -> tuple[Quote, ...]:
     passage = prepared(text)
     credited = attributions(passage)
@@ -76,7 +83,7 @@ def _quotes_of(text: str) -> tuple[Quote, ...]:
     return tuple(found)
 
 
-@lru_cache(maxsize=4096)  # a quotation is compared with the quotations of several passages
+@lru_cache(maxsize=4096)  # a quotation meets those of several passages
 def _likeness(a: tuple[str, ...], b: tuple[str, ...]) -> float:
     """Return 1.0 when one quotation is cut from the other, else their word-sequence ratio."""
     if min(len(a), len(b)) >= _MIN_WORDS and (_contains(a, b) or _contains(b, a)):

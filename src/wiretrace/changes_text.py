@@ -24,6 +24,9 @@ _SINGLE = re.compile(r"(?:(?<=^)|(?<=[\s(\[—-]))[‘'](?=\S)(.+?)(?<=\S)[’']
 # Where a word opens a sentence: the start of the text or a sentence end, then spaces, quote
 # marks and spaces. (A newline ends no sentence by itself: it is one of the spaces.)
 _SENTENCE_OPENING = re.compile(r"(?:^|[.!?:])\s*[\"'“”‘’«»(]*\s*")
+# How many passages (and analyses of a passage) are kept: a source passage is compared with
+# the passages of several derivatives, often far apart in a run.
+PASSAGES_CACHED = 4096
 _SUFFIXES = ("ing", "ed", "es", "s")
 _STEM_LENGTH = 7
 
@@ -228,7 +231,7 @@ class Passage:
         return [i for i in self.positions.get(words[0], ()) if keys[i : i + size] == words]
 
 
-@lru_cache(maxsize=4096)  # a source passage is compared with several derivatives
+@lru_cache(maxsize=PASSAGES_CACHED)
 def passage(text: str) -> Passage:
     """Return the prepared passage of a text, shared by every detector that reads it."""
     return Passage(text)
