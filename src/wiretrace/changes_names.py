@@ -69,6 +69,7 @@ def identity_keys(words: Sequence[str]) -> frozenset[str]:
 
 @lru_cache(maxsize=8192)  # a name recurs in the passages of one story
 def _identity_keys(words: tuple[str, ...]) -> frozenset[str]:
+    """Return the identifying words of a name given as a tuple (see ``identity_keys``)."""
     whole = " ".join(_bare(w) for w in words)
     if whole in ENTITY_ALIASES:
         return frozenset((ENTITY_ALIASES[whole],))
@@ -142,6 +143,7 @@ def names(passage: Passage) -> list[Name]:
 
 @lru_cache(maxsize=PASSAGES_CACHED)
 def _names_of(text: str) -> tuple[Name, ...]:
+    """Return the name runs of a text's prepared passage (cached: see ``names``)."""
     passage = prepared(text)
     found: list[Name] = []
     count, end = len(passage.keys), 0  # end: the token after the last name found

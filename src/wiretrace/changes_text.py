@@ -94,7 +94,7 @@ def tokenize(text: str) -> Words:
         texts.append(raw)
         starts.append(start)
         ends.append(end)
-    # an opening match ends where a word starts: its spaces and marks never run into a word
+    # a word opens a sentence when a match of _SENTENCE_OPENING ends where the word starts
     openings = {match.end() for match in _SENTENCE_OPENING.finditer(text)}
     return Words(
         tuple(texts),
@@ -113,7 +113,8 @@ def find_quotations(text: str) -> tuple[Quotation, ...]:
         for match in pattern.finditer(text):
             found.append(Quotation(match.start(), match.end(), match.start(1), match.end(1)))
     found.extend(_cut_quotation(text, found))
-    singles = _SINGLE.finditer(text) if "'" in text or "‘" in text else ()  # opening marks
+    # a single quotation opens with ' or ‘: most passages have neither
+    singles = _SINGLE.finditer(text) if "'" in text or "‘" in text else ()
     for match in singles:
         inside = any(q.start <= match.start() < q.end for q in found)
         if not inside and len(match.group(1).split()) >= 3:
