@@ -14,7 +14,7 @@ from difflib import SequenceMatcher
 from functools import lru_cache
 from itertools import chain
 
-from wiretrace.changes_text import PASSAGES_CACHED, Passage, PassagePair, is_content
+from wiretrace.changes_text import PASSAGES_CACHED, Passage, PassagePair, is_content, tokenize
 from wiretrace.changes_text import passage as prepared
 from wiretrace.lexicon import (
     ACCORDING_TO,
@@ -90,7 +90,18 @@ def _word_parts(key: str) -> tuple[str, ...]:
 
 @lru_cache(maxsize=PASSAGES_CACHED)
 def _vocabulary_of(text: str) -> frozenset[str]:
-    words = list(chain.from_iterable(map(_word_parts, prepared(text).keys)))
+    return _words_and_aliases(prepared(text).keys)
+
+
+def text_vocabulary(text: str) -> frozenset[str]:
+    """Return the vocabulary of a text (see ``vocabulary``) without preparing and keeping a
+    passage of it: for long texts, such as a whole source document."""
+    return _words_and_aliases(tokenize(text).keys)
+
+
+def _words_and_aliases(keys: tuple[str, ...]) -> frozenset[str]:
+    """Return the word parts of ``keys`` and the entity keys their aliases stand for."""
+    words = list(chain.from_iterable(map(_word_parts, keys)))
     found = set(words)
     found.update([ENTITY_ALIASES[w] for w in found.intersection(ENTITY_ALIASES)])
     if _ALIAS_PHRASE_STARTS.isdisjoint(words):

@@ -182,6 +182,12 @@ def _calendar(text: str) -> list[Quantity]:
 
 @lru_cache(maxsize=PASSAGES_CACHED)  # a passage is compared with several others
 def quantities(text: str) -> tuple[Quantity, ...]:
+    """Return every quantity and calendar reference of a text, in reading order; kept for
+    the passages compared sentence by sentence (``find_quantities`` keeps nothing)."""
+    return find_quantities(text)
+
+
+def find_quantities(text: str) -> tuple[Quantity, ...]:
     """Return every quantity and calendar reference of a text, in reading order."""
     found = _numbers(text) + _calendar(text)
     months = [q for q in found if q.kind == "month"]
