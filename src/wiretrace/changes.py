@@ -18,11 +18,11 @@ from wiretrace.changes_names import (
     entity_changes,
     is_kept,
     names,
-    vocabulary,
+    text_vocabulary,
 )
-from wiretrace.changes_numbers import number_changes, quantities
+from wiretrace.changes_numbers import find_quantities, number_changes, quantities
 from wiretrace.changes_quotes import quote_changes, quotes
-from wiretrace.changes_text import PassagePair, passage
+from wiretrace.changes_text import PASSAGES_CACHED, PassagePair, passage
 from wiretrace.lexicon import BOILERPLATE_PATTERNS, EDITORIAL_PATTERNS
 from wiretrace.models import AddedKind, Change, ChangeKind, Document, Sentence, SentenceRole
 
@@ -55,12 +55,13 @@ def detect_changes(source: str, derivative: str) -> tuple[Change, ...]:
     return _changes_between(source, derivative)
 
 
+@lru_cache(maxsize=PASSAGES_CACHED)  # a passage is compared with several others
 def _typography_free(text: str) -> str:
     """Return a text with the differences a copy's typography makes taken out."""
     return " ".join(text.translate(_TYPOGRAPHY).casefold().split())
 
 
-@lru_cache(maxsize=2048)
+@lru_cache(maxsize=4096)  # pairs of passages
 def _changes_between(source: str, derivative: str) -> tuple[Change, ...]:
     pair = PassagePair(source, derivative)
     found = [
@@ -173,10 +174,24 @@ def _new_facts(text: str, source: Document) -> bool:
     """Return True when a sentence names people, places, figures or quotes the source lacks."""
     sentence = passage(text)
     source_text = " ".join(s.text for s in source.sentences) or source.article.text
-    source_words = vocabulary(passage(source_text))
+    source_words = _source_words(source_text)
     if any(not is_kept(name.keys, source_words) for name in names(sentence)):
         return True
-    known = {q.identity for q in quantities(source_text)}
+    known = _source_figures(source_text)
     if any(q.identity not in known for q in quantities(text)):
         return True
     return bool(quotes(sentence))
+
+
+# A source text is read again for each added sentence of its pairs. Whole documents are kept
+# apart from the (many more, much shorter) passages that change detection compares.
+@lru_cache(maxsize=256)
+def _source_words(source_text: str) -> frozenset[str]:
+    """Return the words of a source text, plus the entity keys its aliases stand for."""
+    return text_vocabulary(source_text)
+
+
+@lru_cache(maxsize=256)
+def _source_figures(source_text: str) -> frozenset[tuple[str, str, float]]:
+    """Return what identifies each figure of a source text."""
+    return frozenset(q.identity for q in find_quantities(source_text))

@@ -8,8 +8,9 @@ reads caveat *clauses* inside an aligned passage.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
-from wiretrace.changes_text import Passage, PassagePair, is_content
+from wiretrace.changes_text import PASSAGES_CACHED, Passage, PassagePair, is_content
 from wiretrace.lexicon import CAVEAT_PATTERNS
 from wiretrace.models import Change, ChangeKind
 
@@ -43,18 +44,25 @@ def _kept_share(passage: Passage, indices: list[int], other: Passage) -> tuple[f
     return sum(1 for s in content if s in other.stem_set) / len(content), len(content)
 
 
+@lru_cache(maxsize=PASSAGES_CACHED)  # a passage is compared with several others
+def _caveats(text: str) -> tuple[tuple[int, int], ...]:
+    """Return the character ranges of the caveat clauses of a text, in reading order."""
+    text = text.replace("’", "'")  # same length: offsets stay valid
+    return tuple(clause_around(text, m.start(), m.end()) for m in CAVEAT.finditer(text))
+
+
 def caveat_changes(pair: PassagePair) -> list[Change]:
     """Return HEDGE changes for caveat clauses of the source that the derivative dropped while
     keeping the rest of the sentence (certainty raised)."""
     source, derivative = pair.source, pair.derivative
-    text = source.text.replace("’", "'")  # same length: offsets stay valid
-    if CAVEAT.search(derivative.text.replace("’", "'")):
+    clauses = _caveats(source.text)
+    if not clauses or _caveats(derivative.text):
         return []
     changes: list[Change] = []
-    for match in CAVEAT.finditer(text):
-        lo, hi = clause_around(text, match.start(), match.end())
-        inside = [i for i, t in enumerate(source.tokens) if lo <= t.start and t.end <= hi]
-        outside = [i for i, t in enumerate(source.tokens) if t.end <= lo or t.start >= hi]
+    ranges = list(enumerate(zip(source.starts, source.ends, strict=True)))
+    for lo, hi in clauses:
+        inside = [i for i, (start, end) in ranges if lo <= start and end <= hi]
+        outside = [i for i, (start, end) in ranges if end <= lo or start >= hi]
         caveat_kept, _ = _kept_share(source, inside, derivative)
         claim_kept, claim_words = _kept_share(source, outside, derivative)
         if (

@@ -8,7 +8,7 @@ what keeps free paraphrase from raising false flags.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from wiretrace.changes_text import Passage, PassagePair, is_content
@@ -40,10 +40,11 @@ _MODIFIERS = frozenset(
 )
 
 _ANTONYM_WORDS = frozenset(form for pair in ANTONYM_PAIRS for side in pair for form in side)
-_SCALE_WORDS = {
-    scale: frozenset(form for _, forms in levels for form in forms)
-    for scale, levels in INTENSITY_SCALES.items()
+_SCALE_WORDS = {  # in name order, the order scales are compared in
+    scale: frozenset(form for _, forms in INTENSITY_SCALES[scale] for form in forms)
+    for scale in sorted(INTENSITY_SCALES)
 }
+_ANY_SCALE_WORD = frozenset().union(*_SCALE_WORDS.values())
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +55,11 @@ class Family:
     phrases: tuple[str, ...]
     added: str  # note when the derivative has the marker and the source does not
     removed: str
+    first_words: frozenset[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # the words its markers start with: a passage without any of them has no marker
+        object.__setattr__(self, "first_words", frozenset(p.split()[0] for p in self.phrases))
 
 
 FAMILIES: tuple[Family, ...] = (
@@ -81,21 +87,26 @@ def find_markers(
     """Return (first, last) token ranges of each marker phrase, longest phrases first,
     without overlaps; outside quotations unless ``quoted``."""
     memo_key = (phrases, quoted)
-    if memo_key not in passage.markers:
-        passage.markers[memo_key] = _find_markers(passage, phrases, quoted)
-    return list(passage.markers[memo_key])
+    found = passage.markers.get(memo_key)
+    if found is None:
+        found = passage.markers[memo_key] = _find_markers(passage, phrases, quoted)
+    return list(found)
 
 
 def _find_markers(
     passage: Passage, phrases: tuple[str, ...], quoted: bool
 ) -> list[tuple[int, int]]:
     index = _phrase_index(phrases)
+    positions = passage.positions
+    if index.keys().isdisjoint(positions):
+        return []  # no phrase's first word is in the passage
     keys = passage.keys
     hits: list[tuple[int, str, int]] = []  # (-length, phrase, first): longest phrase first
-    for first, key in enumerate(keys):
-        for words in index.get(key, ()):
-            if keys[first : first + len(words)] == words:
-                hits.append((-len(words), " ".join(words), first))
+    for key in index.keys() & positions.keys():
+        for first in positions[key]:
+            for words in index[key]:
+                if keys[first : first + len(words)] == words:
+                    hits.append((-len(words), " ".join(words), first))
     taken: set[int] = set()
     found: list[tuple[int, int]] = []
     for negative_size, _, first in sorted(hits):
@@ -110,8 +121,7 @@ def _find_markers(
 
 
 def _is_month(passage: Passage, index: int) -> bool:
-    token = passage.tokens[index]
-    if token.text != "May":
+    if passage.words[index] != "May":
         return False
     following = passage.keys[index + 1 : index + 2]
     return bool(following) and following[0][:1].isdigit()
@@ -173,9 +183,12 @@ def _change(
 
 def _family_changes(pair: PassagePair, family: Family, derivative: bool) -> list[Change]:
     this, other = pair.side(derivative), pair.side(not derivative)
+    markers = find_markers(this, family.phrases)
+    if not markers:
+        return []
     other_markers = find_markers(other, family.phrases, quoted=True)
     changes: list[Change] = []
-    for first, last in find_markers(this, family.phrases):
+    for first, last in markers:
         heads = _heads(this, last)
         shared = [(h, _occurrences(pair, h, derivative)) for h in heads]
         shared = [(h, found) for h, found in shared if found]
@@ -201,7 +214,8 @@ def marker_changes(pair: PassagePair) -> list[Change]:
     changes: list[Change] = []
     for family in FAMILIES:
         for derivative in (False, True):
-            changes.extend(_family_changes(pair, family, derivative))
+            if not family.first_words.isdisjoint(pair.side(derivative).key_set):
+                changes.extend(_family_changes(pair, family, derivative))
     return changes
 
 
@@ -219,6 +233,8 @@ def antonym_changes(pair: PassagePair) -> list[Change]:
         return changes
     for left, right in ANTONYM_PAIRS:
         for old_forms, new_forms in ((left, right), (right, left)):
+            if source.key_set.isdisjoint(old_forms) or derivative.key_set.isdisjoint(new_forms):
+                continue  # one side lacks its word altogether
             olds, news = _indices(source, old_forms), _indices(derivative, new_forms)
             if not olds or not news:
                 continue
@@ -242,9 +258,11 @@ def scale_changes(pair: PassagePair) -> list[Change]:
     """Return INTENSITY changes where a scale word was replaced by a stronger or weaker one
     ("criticised" -> "slammed", "minor" -> "serious")."""
     changes: list[Change] = []
-    for scale in sorted(INTENSITY_SCALES):
-        words = _SCALE_WORDS[scale]
-        if words.isdisjoint(pair.source.key_set) or words.isdisjoint(pair.derivative.key_set):
+    source_keys, derivative_keys = pair.source.key_set, pair.derivative.key_set
+    if _ANY_SCALE_WORD.isdisjoint(source_keys) or _ANY_SCALE_WORD.isdisjoint(derivative_keys):
+        return changes  # a side without any scale word
+    for scale, words in _SCALE_WORDS.items():
+        if words.isdisjoint(source_keys) or words.isdisjoint(derivative_keys):
             continue
         olds, news = _scale_words(pair.source, scale), _scale_words(pair.derivative, scale)
         for level in sorted({lv for _, lv in olds} & {lv for _, lv in news}):

@@ -8,11 +8,13 @@ edited region; a name dropped with its clause is not a change.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import lru_cache
+from itertools import chain
 
-from wiretrace.changes_text import Passage, PassagePair, is_content
+from wiretrace.changes_text import PASSAGES_CACHED, Passage, PassagePair, is_content, tokenize
 from wiretrace.changes_text import passage as prepared
 from wiretrace.lexicon import (
     ACCORDING_TO,
@@ -34,12 +36,16 @@ from wiretrace.models import Change, ChangeKind
 _MAX_REGION = 6  # largest edited region in which two names are taken to share a role
 _SAME_SPELLING = 0.8  # letter-sequence ratio above which two name words are one spelled twice
 _CONNECTORS = frozenset(("of", "the", "de", "al", "bin", "van", "von", "for"))
+_SPEAKER_JOINERS = _CONNECTORS | {"and"}  # words inside a speaker's name ("Smith and Jones")
+_REPORTING_VERBS = frozenset(REPORTING_VERBS)
+_ATTRIBUTION_CUES = _REPORTING_VERBS | {phrase.split()[0] for phrase in ACCORDING_TO}
+_ALIAS_PHRASE_STARTS = frozenset(alias.split()[0] for alias in ENTITY_ALIASES if " " in alias)
 _NOT_NAMES = NON_NAME_CAPITALS | frozenset(WEEKDAYS) | frozenset(MONTHS) | frozenset(NUMBER_WORDS)
 _CLAIM_WINDOW = 8  # tokens either side of an attribution that make up the claim
 _SKIPPABLE = frozenset(("also", "has", "have", "had", "later", "previously", "again", "then"))
 _MAX_MODIFIERS = 2  # plain words kept before a source noun ("local officials")
 _PERSONAL_PRONOUNS = frozenset(("he", "she", "they", "we", "it"))
-_NOT_MODIFIERS = frozenset(REPORTING_VERBS) | PRONOUNS | SOURCE_NOUNS | frozenset(NUMBER_WORDS)
+_NOT_MODIFIERS = _REPORTING_VERBS | PRONOUNS | SOURCE_NOUNS | frozenset(NUMBER_WORDS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,8 +62,14 @@ def _bare(key: str) -> str:
     return key.removesuffix("'s").removesuffix("'")
 
 
-def identity_keys(words: list[str]) -> frozenset[str]:
+def identity_keys(words: Sequence[str]) -> frozenset[str]:
     """Return the identifying words of a name: aliases folded, titles and function words out."""
+    return _identity_keys(tuple(words))
+
+
+@lru_cache(maxsize=8192)  # a name recurs in the passages of one story
+def _identity_keys(words: tuple[str, ...]) -> frozenset[str]:
+    """Return the identifying words of a name given as a tuple (see ``identity_keys``)."""
     whole = " ".join(_bare(w) for w in words)
     if whole in ENTITY_ALIASES:
         return frozenset((ENTITY_ALIASES[whole],))
@@ -70,12 +82,36 @@ def identity_keys(words: list[str]) -> frozenset[str]:
     return frozenset(ENTITY_ALIASES.get(k, k) if len(words) == 1 else k for k in keys if k)
 
 
-@lru_cache(maxsize=256)
+@lru_cache(maxsize=1 << 15)  # one entry per distinct word
+def _word_parts(key: str) -> tuple[str, ...]:
+    """Return the parts of a hyphenated word, possessive endings off."""
+    return tuple(_bare(part) for part in key.split("-"))
+
+
+@lru_cache(maxsize=PASSAGES_CACHED)
 def _vocabulary_of(text: str) -> frozenset[str]:
-    words = [_bare(part) for key in prepared(text).keys for part in key.split("-")]
-    found = set(words) | {ENTITY_ALIASES[w] for w in words if w in ENTITY_ALIASES}
-    for size in (2, 3, 4):
-        for i in range(len(words) - size + 1):
+    return _words_and_aliases(prepared(text).keys)
+
+
+def text_vocabulary(text: str) -> frozenset[str]:
+    """Return the vocabulary of a text (see ``vocabulary``) without preparing and keeping a
+    passage of it: for long texts, such as a whole source document."""
+    return _words_and_aliases(tokenize(text).keys)
+
+
+def _words_and_aliases(keys: tuple[str, ...]) -> frozenset[str]:
+    """Return the word parts of ``keys`` and the entity keys their aliases stand for."""
+    words = list(chain.from_iterable(map(_word_parts, keys)))
+    found = set(words)
+    found.update([ENTITY_ALIASES[w] for w in found.intersection(ENTITY_ALIASES)])
+    if _ALIAS_PHRASE_STARTS.isdisjoint(words):
+        return frozenset(found)  # no alias of two to four words can start anywhere
+    for i, word in enumerate(words):
+        if word not in _ALIAS_PHRASE_STARTS:
+            continue  # no alias of two to four words starts here
+        for size in (2, 3, 4):
+            if i + size > len(words):
+                break
             phrase = " ".join(words[i : i + size])
             if phrase in ENTITY_ALIASES:
                 found.add(ENTITY_ALIASES[phrase])
@@ -93,29 +129,38 @@ def is_kept(keys: frozenset[str], other: frozenset[str]) -> bool:
 
 
 def _name_like(passage: Passage, index: int) -> bool:
-    token = passage.tokens[index]
-    if not token.capitalised or token.key in _NOT_NAMES or token.key[:1].isdigit():
+    key = passage.keys[index]
+    if not passage.capitalised[index] or key in _NOT_NAMES or key[:1].isdigit():
         return False
-    if token.key in SOURCE_NOUNS and token.key not in passage.midsentence_capitals:
+    if key in SOURCE_NOUNS and key not in passage.midsentence_capitals:
         return False
-    if not token.sentence_start:
+    if not passage.sentence_starts[index]:
         return True
-    following = passage.tokens[index + 1 : index + 2]
+    following = index + 1
     return (
-        token.key in ENTITY_ALIASES
-        or token.key in passage.midsentence_capitals
-        or (bool(following) and (following[0].capitalised or following[0].key in REPORTING_VERBS))
+        key in ENTITY_ALIASES
+        or key in passage.midsentence_capitals
+        or (
+            following < len(passage.keys)
+            and (passage.capitalised[following] or passage.keys[following] in _REPORTING_VERBS)
+        )
     )
 
 
 def names(passage: Passage) -> list[Name]:
     """Return the capitalised name runs of a passage, in reading order."""
+    return list(_names_of(passage.text))
+
+
+@lru_cache(maxsize=PASSAGES_CACHED)
+def _names_of(text: str) -> tuple[Name, ...]:
+    """Return the name runs of a text's prepared passage (cached: see ``names``)."""
+    passage = prepared(text)
     found: list[Name] = []
-    index, count = 0, len(passage.tokens)
-    while index < count:
-        if not _name_like(passage, index):
-            index += 1
-            continue
+    count, end = len(passage.keys), 0  # end: the token after the last name found
+    for index in [i for i, capital in enumerate(passage.capitalised) if capital]:
+        if index < end or not _name_like(passage, index):
+            continue  # a name starts with a capital, after the previous name
         last = index
         while (
             last + 1 < count
@@ -130,11 +175,11 @@ def names(passage: Passage) -> list[Name]:
             )
         ):
             last += 1
-        keys = identity_keys(list(passage.keys[index : last + 1]))
+        keys = identity_keys(passage.keys[index : last + 1])
         if keys:
             found.append(Name(index, last, keys, _bare(passage.keys[last])))
-        index = last + 1
-    return found
+        end = last + 1
+    return tuple(found)
 
 
 def _name_kept(name: Name, other: frozenset[str]) -> bool:
@@ -153,11 +198,15 @@ def _region(pair: PassagePair, name: Name, derivative: bool) -> tuple[int, int, 
 def entity_changes(pair: PassagePair) -> list[Change]:
     """Return ENTITY changes: a name replaced by a different name in the same edited region."""
     source, derivative = pair.source, pair.derivative
+    if not names(source) or not names(derivative):
+        return []  # a name can only be replaced by a name
     source_words, derivative_words = vocabulary(source), vocabulary(derivative)
     gone = [n for n in names(source) if not _name_kept(n, derivative_words)]
     new = [n for n in names(derivative) if not _name_kept(n, source_words)]
     changes: list[Change] = []
     for old in gone:
+        if not new:
+            break  # no new name left to take an old one's place
         region = _region(pair, old, derivative=False)
         twin = next(
             (n for n in new if region and _region(pair, n, derivative=True) == region), None
@@ -176,17 +225,21 @@ def _part_swaps(
 ) -> list[Change]:
     """Return ENTITY changes where one word of a longer name was swapped for another name word
     ("St Brannoc Hospital" -> "St Brendan Hospital"); spelling variants are left alone."""
-    old_names, new_names = names(pair.source), names(pair.derivative)
+    # names are runs that never overlap: a swapped word has one holder, if any
+    old_names = [n for n in names(pair.source) if n.first < n.last]
+    new_names = [n for n in names(pair.derivative) if n.first < n.last]
+    if not old_names or not new_names:
+        return []  # a word can only be swapped inside names of two words or more
     changes: list[Change] = []
     for block in pair.blocks:
         if block.tag != "replace" or max(block.a1 - block.a0, block.b1 - block.b0) > 2:
             continue
         old = _holder(old_names, block.a0, block.a1)
         new = _holder(new_names, block.b0, block.b1)
-        if old is None or new is None or old.first == old.last or new.first == new.last:
+        if old is None or new is None:
             continue
-        gone = identity_keys(list(pair.source.keys[block.a0 : block.a1]))
-        came = identity_keys(list(pair.derivative.keys[block.b0 : block.b1]))
+        gone = identity_keys(pair.source.keys[block.a0 : block.a1])
+        came = identity_keys(pair.derivative.keys[block.b0 : block.b1])
         if not gone or not came or gone & derivative_words or came & source_words:
             continue  # a title dropped ("Dr") or a name moved, not swapped
         if any(_spelling_variant(a, b) for a in gone for b in came):
@@ -240,7 +293,7 @@ def _speaker_before(passage: Passage, verb: int) -> tuple[int, int] | None:
         and (
             _name_like(passage, start - 1)
             or (
-                passage.keys[start - 1] in _CONNECTORS | {"and"}
+                passage.keys[start - 1] in _SPEAKER_JOINERS
                 and start > 1
                 and _name_like(passage, start - 2)
             )
@@ -260,7 +313,7 @@ def _modifiers_before(passage: Passage, noun: int) -> int:
         noun - start < _MAX_MODIFIERS
         and start > 0
         and passage.joined(start)
-        and not passage.tokens[start - 1].capitalised
+        and not passage.capitalised[start - 1]
         and is_content(passage.keys[start - 1])
         and passage.keys[start - 1] not in _NOT_MODIFIERS
     ):
@@ -276,11 +329,11 @@ def _speaker_after(passage: Passage, cue_end: int) -> tuple[int, int] | None:
     if start >= len(passage.keys):
         return None
     end = start
-    if _name_like(passage, start) or passage.tokens[start].capitalised:
+    if _name_like(passage, start) or passage.capitalised[start]:
         while (
             end + 1 < len(passage.keys)
             and passage.joined(end + 1)
-            and (passage.tokens[end + 1].capitalised or passage.keys[end + 1] in _CONNECTORS)
+            and (passage.capitalised[end + 1] or passage.keys[end + 1] in _CONNECTORS)
         ):
             end += 1
         return start, end
@@ -292,7 +345,7 @@ def _speaker_after(passage: Passage, cue_end: int) -> tuple[int, int] | None:
 
 
 def _after_comma_or_quote(passage: Passage, verb: int) -> bool:
-    before = passage.text[: passage.tokens[verb].start].rstrip()
+    before = passage.text[: passage.starts[verb]].rstrip()
     return bool(before) and before[-1] in ",\"”’'"
 
 
@@ -301,13 +354,16 @@ def attributions(passage: Passage) -> list[Attribution]:
     return list(_attributions_of(passage.text))
 
 
-@lru_cache(maxsize=512)
+@lru_cache(maxsize=PASSAGES_CACHED)
 def _attributions_of(text: str) -> tuple[Attribution, ...]:
     passage = prepared(text)
+    if _ATTRIBUTION_CUES.isdisjoint(passage.key_set):
+        return ()  # no reporting verb, no "according to"
     found: list[Attribution] = []
-    for index, key in enumerate(passage.keys):
-        verb = passage.tokens[index]
-        if key not in REPORTING_VERBS or verb.capitalised or passage.in_quotation(index):
+    positions = passage.positions
+    verbs = [i for verb in _REPORTING_VERBS.intersection(positions) for i in positions[verb]]
+    for index in sorted(verbs):
+        if passage.capitalised[index] or passage.in_quotation(index):
             continue
         span = _speaker_before(passage, index)
         if span is None and _after_comma_or_quote(passage, index):
@@ -327,7 +383,7 @@ def _attributions_of(text: str) -> tuple[Attribution, ...]:
         for first in passage.find_phrase(words):
             speaker = _speaker_after(passage, first + len(words) - 1)
             if speaker is not None and not passage.in_quotation(first):
-                claim_follows = first == 0 or passage.tokens[first].sentence_start
+                claim_follows = first == 0 or passage.sentence_starts[first]
                 found.append(_attribution(passage, (first, speaker[1]), speaker, claim_follows))
     return tuple(sorted(found, key=lambda a: (a.first, a.last)))
 
@@ -337,8 +393,8 @@ def _words_follow(passage: Passage, verb: int) -> bool:
     False when the verb ends it ("the road was shut, officials said.")."""
     after = verb + 1
     return (
-        after < len(passage.tokens)
-        and not passage.tokens[after].sentence_start
+        after < len(passage.keys)
+        and not passage.sentence_starts[after]
         and passage.same_clause(verb, after)
     )
 
@@ -347,9 +403,7 @@ def _attribution(
     passage: Passage, span: tuple[int, int], speaker: tuple[int, int], claim_follows: bool
 ) -> Attribution:
     indices = range(speaker[0], speaker[1] + 1)
-    named = [
-        passage.keys[i] for i in indices if passage.tokens[i].capitalised and _name_like(passage, i)
-    ]
+    named = [passage.keys[i] for i in indices if passage.capitalised[i] and _name_like(passage, i)]
     words = [passage.keys[i] for i in indices]
     if not named and words[-1] in SOURCE_NOUNS:
         words = words[-1:]  # "local officials" and "officials" are the same source
@@ -386,7 +440,7 @@ def _pronoun_speakers(passage: Passage) -> int:
     return sum(
         1
         for index, key in enumerate(passage.keys)
-        if key in REPORTING_VERBS
+        if key in _REPORTING_VERBS
         and index > 0
         and passage.keys[index - 1] in _PERSONAL_PRONOUNS
         and not passage.in_quotation(index)
@@ -426,6 +480,8 @@ def attribution_changes(pair: PassagePair) -> list[Change]:
         for a in attributions(derivative)
         if not is_kept(a.keys, vocabulary(source)) and _claim_kept(derivative, a, source)
     ]
+    if not dropped and not added:
+        return []
     dropped, added = _without_coreference(dropped, added)
     # "the judge said" -> "he said": the claim is still credited to someone named before
     dropped = dropped[_pronoun_speakers(derivative) :]
@@ -435,7 +491,9 @@ def attribution_changes(pair: PassagePair) -> list[Change]:
         before, after = source.span(old.first, old.last), derivative.span(new.first, new.last)
         note = f"attribution changed: {old.speaker} -> {new.speaker}"
         changes.append(Change(ChangeKind.ATTRIBUTION, before, after, note))
-    unnamed = "" if _unnamed(source) else _unnamed(derivative)
+    unnamed = ""  # the unnamed source ("sources say") the derivative puts in a dropped one's place
+    if len(dropped) > len(added) and not _unnamed(source):
+        unnamed = _unnamed(derivative)
     for old in dropped[len(added) :]:
         note = f"attribution to {old.speaker} dropped"
         if unnamed:

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from wiretrace.changes_markers import find_markers
-from wiretrace.changes_text import Passage, PassagePair, is_content, stem
+from wiretrace.changes_text import PASSAGES_CACHED, Passage, PassagePair, is_content, stem
 from wiretrace.lexicon import (
     CURRENCIES,
     MONTHS,
@@ -32,6 +33,13 @@ _QUANTITY = re.compile(
     re.IGNORECASE,
 )
 _CALENDAR = re.compile(rf"\b(?:{'|'.join(WEEKDAYS + MONTHS)})\b", re.IGNORECASE)
+_YEAR = re.compile(r"1[89]\d\d|20\d\d")
+_COUNTED_WORD = re.compile(r"[A-Za-z][\w-]*")
+_DIGIT_AFTER = re.compile(r"\s+\d")
+_QUALIFIERS = tuple(sorted(QUANTITY_QUALIFIERS, key=len, reverse=True))  # longest first
+# What a number or a calendar reference cannot be written without (see _may_contain)
+_NUMBER_CUES = tuple("0123456789") + tuple(NUMBER_WORDS)
+_CALENDAR_CUES = WEEKDAYS + MONTHS
 _MONTH_CUES = frozenset(("in", "on", "since", "by", "until", "early", "late", "mid", "last", "of"))
 _PLURALS = {"people": "person", "persons": "person", "individuals": "person", "men": "man"}
 _PLURALS |= {"women": "woman", "children": "child", "deaths": "person", "dead": "person"}
@@ -72,7 +80,7 @@ def _number_value(raw: str) -> float | None:
 
 def _word_after(text: str, end: int) -> str:
     """Return the stem of the noun counted by a number ("83 people" -> "person")."""
-    for word in re.findall(r"[A-Za-z][\w-]*", text[end : end + 40])[:2]:
+    for word in _COUNTED_WORD.findall(text[end : end + 40])[:2]:
         key = word.lower()
         if is_content(key):
             return _PLURALS.get(key, stem(key))
@@ -82,7 +90,9 @@ def _word_after(text: str, end: int) -> str:
 def _qualifier(text: str, start: int) -> tuple[str, int]:
     before = text[:start].rstrip()
     lowered = before.lower()
-    for qualifier in sorted(QUANTITY_QUALIFIERS, key=len, reverse=True):
+    if not lowered.endswith(_QUALIFIERS):
+        return "", start  # most figures have none
+    for qualifier in _QUALIFIERS:
         cut = len(lowered) - len(qualifier)
         if lowered.endswith(qualifier) and (cut == 0 or not lowered[cut - 1].isalnum()):
             return qualifier, cut
@@ -117,13 +127,28 @@ def _classify(text: str, match: re.Match[str], value: float) -> tuple[str, str, 
     if unit_key:
         return ("percent", "%", value)
     raw = match.group("num")
-    if scale is None and re.fullmatch(r"1[89]\d\d|20\d\d", raw):
+    if scale is None and _YEAR.fullmatch(raw):
         return ("year", "", value)
     return ("count", _word_after(text, match.end()), value)
 
 
+def _may_contain(text: str, cues: tuple[str, ...]) -> bool:
+    """Return False only when a case-insensitive pattern that needs one of ``cues`` cannot
+    match ``text``: an ASCII text whose lower case holds none of them.
+
+    Outside ASCII, re.IGNORECASE also reads "ſ", "K", "İ" and "ı" as Latin letters, so any
+    other text may contain a cue.
+    """
+    if not text.isascii():
+        return True
+    lowered = text.lower()
+    return any(map(lowered.__contains__, cues))
+
+
 def _numbers(text: str) -> list[Quantity]:
     found: list[Quantity] = []
+    if not _may_contain(text, _NUMBER_CUES):
+        return found  # no digit and no number word
     for match in _QUANTITY.finditer(text):
         value = _number_value(match.group("num"))
         if value is None or _is_spurious_word(text, match):
@@ -137,6 +162,8 @@ def _numbers(text: str) -> list[Quantity]:
 
 def _calendar(text: str) -> list[Quantity]:
     found: list[Quantity] = []
+    if not _may_contain(text, _CALENDAR_CUES):
+        return found  # no weekday and no month
     for match in _CALENDAR.finditer(text):
         word = match.group()
         if not word[:1].isupper():
@@ -145,15 +172,22 @@ def _calendar(text: str) -> list[Quantity]:
         if key in WEEKDAYS:
             found.append(Quantity("weekday", "", WEEKDAYS.index(key), *match.span(), "", 0))
             continue
-        previous = text[: match.start()].split()[-1:]
-        follows_digit = re.match(r"\s+\d", text[match.end() :]) is not None
-        if key == "may" and not follows_digit and not (previous and previous[0] in _MONTH_CUES):
-            continue
+        if key == "may" and not _DIGIT_AFTER.match(text, match.end()):
+            previous = text[: match.start()].split()[-1:]
+            if not (previous and previous[0] in _MONTH_CUES):
+                continue
         found.append(Quantity("month", "", MONTHS.index(key), *match.span(), "", 0))
     return found
 
 
+@lru_cache(maxsize=PASSAGES_CACHED)  # a passage is compared with several others
 def quantities(text: str) -> tuple[Quantity, ...]:
+    """Return every quantity and calendar reference of a text, in reading order; kept for
+    the passages compared sentence by sentence (``find_quantities`` keeps nothing)."""
+    return find_quantities(text)
+
+
+def find_quantities(text: str) -> tuple[Quantity, ...]:
     """Return every quantity and calendar reference of a text, in reading order."""
     found = _numbers(text) + _calendar(text)
     months = [q for q in found if q.kind == "month"]
@@ -185,8 +219,12 @@ def _unmatched(
 
 
 def _previous_stem(passage: Passage, start: int) -> str:
-    words = [t for t in passage.tokens if t.end <= start and is_content(t.key)]
-    return stem(words[-1].key) if words else ""
+    words = [
+        k
+        for k, end in zip(passage.keys, passage.ends, strict=True)
+        if end <= start and is_content(k)
+    ]
+    return stem(words[-1]) if words else ""
 
 
 def _same_role(pair: PassagePair, old: Quantity, new: Quantity) -> bool:
@@ -238,6 +276,8 @@ def _vague_changes(
     in one small edited region ("nearly all of the 220" -> "204 of the 220")."""
     changes: list[Change] = []
     for derivative, figures in ((False, derivative_only), (True, source_only)):
+        if not figures:
+            continue  # no figure on the other side to swap with
         this, other = pair.side(derivative), pair.side(not derivative)
         for first, last in find_markers(this, VAGUE_QUANTITIES):
             figure = _figure_in_region(pair, first, derivative, figures)
@@ -262,7 +302,7 @@ def _figure_in_region(
         return None
     lo, hi = (block.a0, block.a1) if derivative else (block.b0, block.b1)
     other = pair.side(not derivative)
-    start, end = other.tokens[lo].start, other.tokens[hi - 1].end
+    start, end = other.starts[lo], other.ends[hi - 1]
     return next(
         (f for f in figures if f.kind == "count" and start <= f.start and f.end <= end), None
     )

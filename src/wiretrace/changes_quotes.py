@@ -4,9 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 from wiretrace.changes_names import attributions
-from wiretrace.changes_text import Passage, PassagePair, Quotation, is_content, stem
+from wiretrace.changes_text import (
+    PASSAGES_CACHED,
+    Passage,
+    PassagePair,
+    Quotation,
+    is_content,
+    stem,
+)
+from wiretrace.changes_text import passage as prepared
 from wiretrace.models import Change, ChangeKind
 
 _SAME_QUOTE = 0.5  # word-sequence ratio above which two quotations are versions of one
@@ -27,24 +36,36 @@ class Quote:
 
 
 def _token_range(passage: Passage, start: int, end: int) -> list[int]:
-    return [i for i, t in enumerate(passage.tokens) if start <= t.start and t.end <= end]
+    return [
+        i
+        for i, (first, last) in enumerate(zip(passage.starts, passage.ends, strict=True))
+        if start <= first and last <= end
+    ]
 
 
 def _is_title(passage: Passage, indices: list[int]) -> bool:
     """Return True for quoted titles and names ("State of the Union"), which are not speech."""
-    return all(passage.tokens[i].capitalised or not is_content(passage.keys[i]) for i in indices)
+    return all(passage.capitalised[i] or not is_content(passage.keys[i]) for i in indices)
 
 
 def quotes(passage: Passage) -> list[Quote]:
     """Return the quotations of a passage that are speech, with their speakers."""
+    if not passage.quotations:
+        return []
+    return list(_quotes_of(passage.text))
+
+
+@lru_cache(maxsize=PASSAGES_CACHED)
+def _quotes_of(text: str) -> tuple[Quote, ...]:
+    passage = prepared(text)
     credited = attributions(passage)
     found: list[Quote] = []
     for mark in passage.quotations:
         inner = _token_range(passage, mark.inner_start, mark.inner_end)
         if len(inner) < _MIN_WORDS or _is_title(passage, inner):
             continue
-        before = [i for i, t in enumerate(passage.tokens) if t.end <= mark.start][-1:]
-        after = [i for i, t in enumerate(passage.tokens) if t.start >= mark.end][:1]
+        before = [i for i, end in enumerate(passage.ends) if end <= mark.start][-1:]
+        after = [i for i, start in enumerate(passage.starts) if start >= mark.end][:1]
         speaker = next(
             (
                 a
@@ -59,9 +80,10 @@ def quotes(passage: Passage) -> list[Quote]:
             found.append(Quote(mark, words, "", frozenset()))
         else:
             found.append(Quote(mark, words, speaker.speaker, speaker.keys))
-    return found
+    return tuple(found)
 
 
+@lru_cache(maxsize=4096)  # a quotation meets those of several passages
 def _likeness(a: tuple[str, ...], b: tuple[str, ...]) -> float:
     """Return 1.0 when one quotation is cut from the other, else their word-sequence ratio."""
     if min(len(a), len(b)) >= _MIN_WORDS and (_contains(a, b) or _contains(b, a)):
@@ -92,7 +114,7 @@ def _share_found(words: tuple[str, ...], other: Passage) -> float:
 def _rest_kept(passage: Passage, other: Passage) -> bool:
     outside = [
         passage.keys[i]
-        for i in range(len(passage.tokens))
+        for i in range(len(passage.keys))
         if not passage.in_quotation(i) and is_content(passage.keys[i])
     ]
     return not outside or _share_found(tuple(outside), other) >= _REST_KEPT

@@ -8,36 +8,42 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import cached_property, lru_cache
+from typing import NamedTuple
 
 from wiretrace.lexicon import FUNCTION_WORDS
 
 _WORD = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?[^\W_]*|[^\W_]+(?:['’.\-][^\W_]+)*\.?")
 _CURLY_DOUBLE = re.compile(r"“([^“”]*)”")
 _STRAIGHT_DOUBLE = re.compile(r'"([^"]*)"')
+_DOUBLE_MARK = re.compile('["“”]')
 _SINGLE = re.compile(r"(?:(?<=^)|(?<=[\s(\[—-]))[‘'](?=\S)(.+?)(?<=\S)[’'](?=[\s.,;:!?)\]]|$)")
-_SENTENCE_END = ".!?:\n"
-_QUOTE_MARKS = "\"'“”‘’«»("
+# Where a word opens a sentence: the start of the text or a sentence end, then spaces, quote
+# marks and spaces. (A newline ends no sentence by itself: it is one of the spaces.)
+_SENTENCE_OPENING = re.compile(r"(?:^|[.!?:])\s*[\"'“”‘’«»(]*\s*")
+# How many passages (and analyses of a passage) are kept: a source passage is compared with
+# the passages of several derivatives, often far apart in a run.
+PASSAGES_CACHED = 4096
 _SUFFIXES = ("ing", "ed", "es", "s")
 _STEM_LENGTH = 7
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
-    """A word of a passage: its original text, comparison key and character range."""
+class Words(NamedTuple):
+    """The words of a text as parallel tuples, word ``i`` at index ``i`` of each.
 
-    text: str
-    key: str
-    start: int
-    end: int
-    sentence_start: bool
+    Tuples of plain values rather than an object per word: they are quicker to build, and
+    the garbage collector stops tracking them.
+    """
 
-    @property
-    def capitalised(self) -> bool:
-        return self.text[:1].isupper()
+    texts: tuple[str, ...]  # as written, a sentence-final full stop left out
+    keys: tuple[str, ...]  # comparison keys: accents off, lower case, straight apostrophes
+    starts: tuple[int, ...]  # character ranges [start, end) in the text
+    ends: tuple[int, ...]
+    sentence_starts: tuple[bool, ...]  # the word opens a sentence
+    capitalised: tuple[bool, ...]  # written with a capital first letter
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +56,7 @@ class Quotation:
     inner_end: int
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=1 << 15)  # one entry per distinct word
 def stem(key: str) -> str:
     """Return a crude stem that lets "killed", "kills" and "killing" match."""
     for suffix in _SUFFIXES:
@@ -67,7 +73,7 @@ def is_content(key: str) -> bool:
     return key not in FUNCTION_WORDS and not key[:1].isdigit()
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=1 << 15)  # one entry per distinct word
 def _token_key(raw: str) -> str:
     folded = unicodedata.normalize("NFKD", raw)
     key = "".join(c for c in folded if not unicodedata.combining(c)).lower().replace("’", "'")
@@ -76,29 +82,28 @@ def _token_key(raw: str) -> str:
     return key
 
 
-def _skip_back(text: str, index: int, chars: str | None) -> int:
-    """Return the index after the last character before ``index`` that is not in ``chars``
-    (whitespace when ``chars`` is None)."""
-    while index > 0 and (text[index - 1].isspace() if chars is None else text[index - 1] in chars):
-        index -= 1
-    return index
-
-
-def _at_sentence_start(text: str, start: int) -> bool:
-    # walks back over spaces, quote marks, spaces: never copies the text before the token
-    end = _skip_back(text, _skip_back(text, _skip_back(text, start, None), _QUOTE_MARKS), None)
-    return end == 0 or text[end - 1] in _SENTENCE_END
-
-
-def tokenize(text: str) -> tuple[Token, ...]:
-    """Return the word tokens of a text with offsets; a sentence-final full stop is left out."""
-    tokens: list[Token] = []
+def tokenize(text: str) -> Words:
+    """Return the words of a text with offsets; a sentence-final full stop is left out."""
+    texts: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
     for match in _WORD.finditer(text):
         raw, start, end = match.group(), match.start(), match.end()
         if raw.endswith(".") and "." not in raw[:-1]:
             raw, end = raw[:-1], end - 1
-        tokens.append(Token(raw, _token_key(raw), start, end, _at_sentence_start(text, start)))
-    return tuple(tokens)
+        texts.append(raw)
+        starts.append(start)
+        ends.append(end)
+    # a word opens a sentence when a match of _SENTENCE_OPENING ends where the word starts
+    openings = {match.end() for match in _SENTENCE_OPENING.finditer(text)}
+    return Words(
+        tuple(texts),
+        tuple(map(_token_key, texts)),
+        tuple(starts),
+        tuple(ends),
+        tuple([start in openings for start in starts]),
+        tuple([raw[:1].isupper() for raw in texts]),
+    )
 
 
 def find_quotations(text: str) -> tuple[Quotation, ...]:
@@ -108,7 +113,9 @@ def find_quotations(text: str) -> tuple[Quotation, ...]:
         for match in pattern.finditer(text):
             found.append(Quotation(match.start(), match.end(), match.start(1), match.end(1)))
     found.extend(_cut_quotation(text, found))
-    for match in _SINGLE.finditer(text):
+    # a single quotation opens with ' or ‘: most passages have neither
+    singles = _SINGLE.finditer(text) if "'" in text or "‘" in text else ()
+    for match in singles:
         inside = any(q.start <= match.start() < q.end for q in found)
         if not inside and len(match.group(1).split()) >= 3:
             found.append(Quotation(match.start(), match.end(), match.start(1), match.end(1)))
@@ -120,8 +127,8 @@ def _cut_quotation(text: str, paired: list[Quotation]) -> list[Quotation]:
     a lone closing mark runs from the start."""
     lone = [
         i
-        for i, char in enumerate(text)
-        if char in '"“”' and not any(q.start <= i < q.end for q in paired)
+        for i in (m.start() for m in _DOUBLE_MARK.finditer(text))
+        if not any(q.start <= i < q.end for q in paired)
     ]
     if len(lone) != 1:
         return []
@@ -138,16 +145,21 @@ def _cut_quotation(text: str, paired: list[Quotation]) -> list[Quotation]:
 
 
 class Passage:
-    """A passage prepared for comparison: tokens, stems and quotations.
+    """A passage prepared for comparison: words (tokens), stems and quotations.
 
+    Token ``i`` is ``words[i]`` as written, ``keys[i]`` for comparison, at characters
+    ``starts[i]:ends[i]``; ``capitalised[i]`` and ``sentence_starts[i]`` say whether it is
+    written with a capital and whether it opens a sentence (see ``Words``).
     Build one with ``passage(text)``, which shares the prepared passage between detectors.
     """
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.tokens = tokenize(text)
-        self.keys = tuple(t.key for t in self.tokens)
-        self.stems = tuple(stem(k) for k in self.keys)
+        words = tokenize(text)
+        self.words, self.keys = words.texts, words.keys
+        self.starts, self.ends = words.starts, words.ends
+        self.sentence_starts, self.capitalised = words.sentence_starts, words.capitalised
+        self.stems = tuple(map(stem, self.keys))
         self.quotations = find_quotations(text)
         # marker ranges found per (word list, quotations included): see changes_markers
         self.markers: dict[tuple[tuple[str, ...], bool], list[tuple[int, int]]] = {}
@@ -155,18 +167,20 @@ class Passage:
     @cached_property
     def positions(self) -> dict[str, tuple[int, ...]]:
         """Token indices of each key, in reading order."""
-        found: dict[str, list[int]] = {}
+        found: dict[str, tuple[int, ...]] = {}
         for index, key in enumerate(self.keys):
-            found.setdefault(key, []).append(index)
-        return {key: tuple(indices) for key, indices in found.items()}
+            found[key] = (*found.get(key, ()), index)  # most words occur once
+        return found
 
     @cached_property
     def quoted(self) -> tuple[bool, ...]:
         """For each token, whether it lies inside quotation marks."""
-        return tuple(
-            any(q.inner_start <= t.start < q.inner_end for q in self.quotations)
-            for t in self.tokens
-        )
+        quoted = [False] * len(self.keys)
+        starts = self.starts  # ascending
+        for q in self.quotations:
+            first, end = bisect_left(starts, q.inner_start), bisect_left(starts, q.inner_end)
+            quoted[first:end] = [True] * (end - first)  # tokens starting inside the marks
+        return tuple(quoted)
 
     @cached_property
     def stem_set(self) -> frozenset[str]:
@@ -179,7 +193,13 @@ class Passage:
     @cached_property
     def midsentence_capitals(self) -> frozenset[str]:
         """Keys of words written with a capital inside a sentence (likely names)."""
-        return frozenset(t.key for t in self.tokens if t.capitalised and not t.sentence_start)
+        return frozenset(
+            key
+            for key, capital, opens in zip(
+                self.keys, self.capitalised, self.sentence_starts, strict=True
+            )
+            if capital and not opens
+        )
 
     def in_quotation(self, index: int) -> bool:
         """Return True when token ``index`` lies inside quotation marks."""
@@ -187,22 +207,22 @@ class Passage:
 
     def joined(self, index: int) -> bool:
         """Return True when token ``index`` follows the previous token with only spaces between."""
-        if index <= 0 or index >= len(self.tokens):
+        if index <= 0 or index >= len(self.keys):
             return False
-        return not self.text[self.tokens[index - 1].end : self.tokens[index].start].strip()
+        return not self.text[self.ends[index - 1] : self.starts[index]].strip()
 
     def same_clause(self, first: int, last: int) -> bool:
         """Return True when no clause punctuation separates tokens ``first`` and ``last``."""
         if first >= last:
             return True
-        between = self.text[self.tokens[first].end : self.tokens[last].start]
+        between = self.text[self.ends[first] : self.starts[last]]
         return not any(mark in between for mark in ",;:.!?()—")
 
     def span(self, first: int, last: int) -> str:
         """Return the original text from token ``first`` to token ``last`` inclusive."""
-        if first > last or not self.tokens:
+        if first > last or not self.keys:
             return ""
-        return self.text[self.tokens[first].start : self.tokens[last].end]
+        return self.text[self.starts[first] : self.ends[last]]
 
     def find_phrase(self, words: tuple[str, ...]) -> list[int]:
         """Return the token indices where the key sequence ``words`` starts."""
@@ -212,7 +232,7 @@ class Passage:
         return [i for i in self.positions.get(words[0], ()) if keys[i : i + size] == words]
 
 
-@lru_cache(maxsize=512)
+@lru_cache(maxsize=PASSAGES_CACHED)
 def passage(text: str) -> Passage:
     """Return the prepared passage of a text, shared by every detector that reads it."""
     return Passage(text)
@@ -230,14 +250,25 @@ class Block:
 
 
 class PassagePair:
-    """A source and a derivative passage with the token alignment between them."""
+    """A source and a derivative passage with the token alignment between them.
+
+    The alignment is made on first use: detectors that find nothing to place in it (no
+    names, markers or vague quantities) never need it.
+    """
 
     def __init__(self, source: str, derivative: str) -> None:
         self.source = passage(source)
         self.derivative = passage(derivative)
+
+    @cached_property
+    def blocks(self) -> tuple[Block, ...]:
+        """The token alignment: difflib's opcodes over the word keys of the two sides."""
         matcher = SequenceMatcher(None, self.source.keys, self.derivative.keys, autojunk=False)
-        self.blocks = tuple(Block(*op) for op in matcher.get_opcodes())
-        self._block_starts = (tuple(b.a0 for b in self.blocks), tuple(b.b0 for b in self.blocks))
+        return tuple(Block(*op) for op in matcher.get_opcodes())
+
+    @cached_property
+    def _block_starts(self) -> tuple[tuple[int, ...], tuple[int, ...]]:
+        return tuple(b.a0 for b in self.blocks), tuple(b.b0 for b in self.blocks)
 
     def side(self, derivative: bool) -> Passage:
         return self.derivative if derivative else self.source
