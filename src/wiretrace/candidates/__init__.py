@@ -327,7 +327,6 @@ class CandidateIndex:
         self._signatures: dict[str, npt.NDArray[np.uint64]] = {}
         self._ids: list[str] = []  # article ids in the order added ...
         self._numbers: dict[str, int] = {}  # ... and each id's number in that order
-        self._all_anchors: dict[str, frozenset[str]] = {}
         self._near = LSHIndex.for_threshold(settings.jaccard_threshold, settings.num_perm)
         self._excerpt = LSHIndex.for_threshold(
             jaccard_for_containment(settings.containment_threshold),
@@ -446,7 +445,8 @@ class CandidateIndex:
         others = self._gather(f, stats, near, suspects)
         if after:
             others = [other for other in others if other > f.article_id]
-        judged = (self._judge(f, other, stats, near.get(other)) for other in others)
+        own = frozenset(f.anchors)  # made once for all of f's pairs, kept for none
+        judged = (self._judge(f, other, stats, own, near.get(other)) for other in others)
         return [c for c in judged if c is not None]
 
     def _gather(
@@ -511,15 +511,6 @@ class CandidateIndex:
             array = self._signatures[f.article_id] = np.asarray(f.signature, dtype=np.uint64)
         return array
 
-    def _content(self, f: CandidateFeatures, template: frozenset[int]) -> frozenset[str]:
-        """``_content_anchors`` of ``f``; kept per added article when no line is template."""
-        if template or not self._holds(f):
-            return _content_anchors(f, template)
-        found = self._all_anchors.get(f.article_id)
-        if found is None:
-            found = self._all_anchors[f.article_id] = frozenset(f.anchors)
-        return found
-
     def _counted_holders(
         self, f: CandidateFeatures, stats: _Stats
     ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
@@ -578,12 +569,21 @@ class CandidateIndex:
         return rare, weights
 
     def _judge(
-        self, f: CandidateFeatures, other: str, stats: _Stats, cosine: float | None = None
+        self,
+        f: CandidateFeatures,
+        other: str,
+        stats: _Stats,
+        own: frozenset[str],
+        cosine: float | None = None,
     ) -> Candidate | None:
-        """Return the candidate pair of ``f`` and ``other`` when some evidence holds."""
+        """Return the candidate pair of ``f`` and ``other`` when some evidence holds (``own``:
+        the anchors of ``f``)."""
         g = self._features[other]
         pair = _PairLines.of(f, g, lambda line: self._lines.df(line) + stats.extra)
-        shared = self._content(f, pair.template) & self._content(g, pair.template)
+        if pair.template:
+            shared = _content_anchors(f, pair.template) & _content_anchors(g, pair.template)
+        else:
+            shared = own.intersection(g.anchors)
         rare, weights = self._rare(shared, stats)
         evidence = [
             self._near_evidence(f, g, pair),
