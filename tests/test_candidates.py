@@ -554,3 +554,29 @@ def test_fixed_anchor_weights_judge_as_counting_and_are_dropped_by_the_next_add(
     assert any(counted.values())
     index.add(found[-1])
     assert index._weight_table(index._stats(found[0])) is None
+
+
+def test_shared_values_keep_features_equal_and_hold_one_object_per_value(
+    sample_dir: Path,
+) -> None:
+    import pickle
+
+    from wiretrace.candidates import SharedValues
+
+    found = [
+        features(prepare(Article(path.stem, path.read_text(encoding="utf-8"))), SETTINGS)
+        for path in sorted((sample_dir / "articles").glob("*.txt"))
+    ]
+    arrived = [pickle.loads(pickle.dumps(f)) for f in found]  # as from a worker: own copies
+    shared = SharedValues()
+    kept = [shared.share(f) for f in arrived]
+    assert kept == found
+    first: dict[str, str] = {}
+    repeated = 0
+    for f in kept:
+        for anchor in f.anchors:
+            if anchor in first:
+                assert first[anchor] is anchor
+                repeated += 1
+            first.setdefault(anchor, anchor)
+    assert repeated > 0  # versions of one story hold the same anchors

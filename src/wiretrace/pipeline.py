@@ -25,6 +25,7 @@ from wiretrace.candidates import (
     CandidateFeatures,
     CandidateIndex,
     CorpusCandidates,
+    SharedValues,
     fact_overlap,
     features,
     features_scheme,
@@ -249,6 +250,7 @@ class Service:
     ) -> tuple[list[CandidateFeatures], int]:
         stored = self.store.features()
         scheme = features_scheme(self.settings.candidates)
+        shared = SharedValues()
         found: dict[str, CandidateFeatures] = {}
         todo: list[Article] = []
         for article in articles:
@@ -257,7 +259,7 @@ class Service:
             if known is not None and known[0] == article.content_hash:
                 reused = CandidateFeatures.from_json(known[1])
             if reused is not None and reused.scheme == scheme:
-                found[article.id] = reused
+                found[article.id] = reused = shared.share(reused)
                 take(reused)
             else:
                 todo.append(article)
@@ -274,7 +276,7 @@ class Service:
             zip(todo, computed, strict=True), start=1
         ):
             docs.put_info(info)
-            found[article.id] = computed_features
+            found[article.id] = computed_features = shared.share(computed_features)
             take(computed_features)
             fresh.append((article.id, article.content_hash, payload))
             if done % 500 == 0:
