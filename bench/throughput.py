@@ -274,6 +274,7 @@ def query_worker(args: argparse.Namespace) -> dict[str, Any]:
         for block in pool.imap(_features_of, _line_batches(Path(args.corpus), 500)):
             for f in block:
                 index.add(f)
+    index.fix_counts(for_queries=True)  # as the service's ``check`` does
     build = time.perf_counter() - begun
     probes = corpus.probe_articles(Path(args.corpus), args.probes)
     offsets = _line_offsets(Path(args.corpus))

@@ -580,3 +580,25 @@ def test_shared_values_keep_features_equal_and_hold_one_object_per_value(
                 repeated += 1
             first.setdefault(anchor, anchor)
     assert repeated > 0  # versions of one story hold the same anchors
+
+
+def test_counts_fixed_for_queries_answer_a_new_article_as_counting_does(
+    sample_dir: Path,
+) -> None:
+    from wiretrace.candidates import CandidateIndex
+
+    found = [
+        features(prepare(Article(path.stem, path.read_text(encoding="utf-8"))), SETTINGS)
+        for path in sorted((sample_dir / "articles").glob("*.txt"))
+    ]
+    index = CandidateIndex(SETTINGS)
+    held, new = found[::2], found[1::2]
+    for f in held:
+        index.add(f)
+    counted = [index.query(f) for f in new]
+    assert any(counted)
+    index.fix_counts(for_queries=True)
+    probe = new[0]
+    assert index._weight_table(index._stats(probe)) is not None
+    assert index._weight_table(index._stats(held[0])) is None  # held articles count otherwise
+    assert [index.query(f) for f in new] == counted

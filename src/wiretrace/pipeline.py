@@ -422,6 +422,7 @@ class Service:
             index = CandidateIndex(self.settings.candidates)
             for _, (_, payload) in sorted(self.store.features().items()):
                 index.add(CandidateFeatures.from_json(payload))
+            index.fix_counts(for_queries=True)  # each check then reads weights from tables
             self._index = (count, index)
         return self._index[1]
 

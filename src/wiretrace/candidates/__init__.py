@@ -465,8 +465,8 @@ class CandidateIndex:
         others = self._gather(f, stats, near, suspects)
         if after:
             others = [other for other in others if other > f.article_id]
-        own = frozenset(f.anchors)  # made once for all of f's pairs, kept for none
-        judged = (self._judge(f, other, stats, own, near.get(other)) for other in others)
+        probe = self._probe(f)
+        judged = (self._judge(f, other, stats, probe, near.get(other)) for other in others)
         return [c for c in judged if c is not None]
 
     def _gather(
@@ -552,19 +552,21 @@ class CandidateIndex:
     def _anchor_weight(self, df: int, stats: _Stats) -> float:
         return anchor_weight(df, stats.articles, self.settings.anchor_max_df)
 
-    def fix_counts(self) -> None:
+    def fix_counts(self, for_queries: bool = False) -> None:
         """Weigh every rare anchor once for the articles added so far (until the next ``add``),
         and stack the semantic matrix.
 
         A corpus run judges every article against the same counts; looking each shared
         anchor's weight up in one table is cheaper than counting its holders per pair. The
-        table is used only for queries of added articles (a new article's own counts differ).
+        table holds the counts of added articles judged among themselves, or, ``for_queries``,
+        those a new article sees (its own holding counted: ``check`` against a stored corpus).
         """
         self._vectors.prepare()  # built once here, before any fork, not in each worker
-        stats = _Stats(len(self._features), 0)
+        extra = 1 if for_queries else 0
+        stats = _Stats(len(self._features) + extra, extra)
         if self._weights is None or self._weights.stats != stats:
             self._weights = _AnchorTable.of(
-                self._anchors, lambda df: self._anchor_weight(df, stats), stats
+                self._anchors, lambda df: self._anchor_weight(df + extra, stats), stats
             )
 
     def _weight_table(self, stats: _Stats) -> _AnchorTable | None:
@@ -593,21 +595,21 @@ class CandidateIndex:
         f: CandidateFeatures,
         other: str,
         stats: _Stats,
-        own: frozenset[str],
+        probe: _Probe,
         cosine: float | None = None,
     ) -> Candidate | None:
-        """Return the candidate pair of ``f`` and ``other`` when some evidence holds (``own``:
-        the anchors of ``f``)."""
+        """Return the candidate pair of ``f`` and ``other`` when some evidence holds
+        (``probe``: what ``f``'s pairs share, from ``_probe``)."""
         g = self._features[other]
         pair = _PairLines.of(f, g, lambda line: self._lines.df(line) + stats.extra)
         if pair.template:
             shared = _content_anchors(f, pair.template) & _content_anchors(g, pair.template)
         else:
-            shared = own.intersection(g.anchors)
+            shared = probe.anchors.intersection(g.anchors)
         rare, weights = self._rare(shared, stats)
         evidence = [
-            self._near_evidence(f, g, pair),
-            self._excerpt_evidence(f, g, pair),
+            self._near_evidence(f, g, pair, probe),
+            self._excerpt_evidence(f, g, pair, probe),
             pair.sentence_evidence(),
             anchor_evidence(f, g, rare, weights, self.settings),
             self._semantic_evidence(f, g, len(rare), cosine),
@@ -615,10 +617,21 @@ class CandidateIndex:
         a, b = sorted((f.article_id, other))
         return candidate_from(a, b, evidence, pair.boilerplate)
 
+    def _probe(self, f: CandidateFeatures) -> _Probe:
+        """Return what all of ``f``'s pairs read of it, made once: its anchors as a set, and
+        its band hashes unless the index holds them."""
+        if self._holds(f) or f.word_count == 0:
+            return _Probe(frozenset(f.anchors))
+        return _Probe(
+            frozenset(f.anchors),
+            self._near.band_hashes(f.signature),
+            self._excerpt.band_hashes(f.signature),
+        )
+
     def _near_evidence(
-        self, f: CandidateFeatures, g: CandidateFeatures, pair: _PairLines
+        self, f: CandidateFeatures, g: CandidateFeatures, pair: _PairLines, probe: _Probe
     ) -> tuple[str, float] | None:
-        if not _collide(self._near, f, g, self._holds(f)):
+        if not _collide(self._near, f, g, probe.near):
             return None
         similarity = jaccard_estimate(self._signature(f), self._signature(g)) - pair.boilerplate
         # A lucky collision far below the threshold is noise, not a near duplicate.
@@ -627,9 +640,9 @@ class CandidateIndex:
         return "lsh", similarity
 
     def _excerpt_evidence(
-        self, f: CandidateFeatures, g: CandidateFeatures, pair: _PairLines
+        self, f: CandidateFeatures, g: CandidateFeatures, pair: _PairLines, probe: _Probe
     ) -> tuple[str, float] | None:
-        if not _collide(self._excerpt, f, g, self._holds(f)):
+        if not _collide(self._excerpt, f, g, probe.excerpt):
             return None
         jaccard = jaccard_estimate(self._signature(f), self._signature(g))
         n = self.settings.ngram
@@ -721,13 +734,32 @@ def _within(first: int | None, second: int | None, days: int) -> bool:
     return first is not None and second is not None and abs(first - second) <= days
 
 
-def _collide(index: LSHIndex, f: CandidateFeatures, g: CandidateFeatures, both_added: bool) -> bool:
-    """Return True when the two signatures share a band of ``index`` (``both_added``: the
-    index holds these very features, and its band hashes of them are read, not recomputed)."""
+@dataclass(frozen=True, slots=True)
+class _Probe:
+    """What every pair of one judged article reads of it: its anchors as a set and, for an
+    article the index does not hold, its band hashes in the near and excerpt indexes."""
+
+    anchors: frozenset[str]
+    near: Sequence[int] | None = None
+    excerpt: Sequence[int] | None = None
+
+
+def _collide(
+    index: LSHIndex, f: CandidateFeatures, g: CandidateFeatures, bands: Sequence[int] | None
+) -> bool:
+    """Return True when the signatures of ``f`` and of ``g`` (held by ``index``) share a band:
+    ``bands`` are ``f``'s band hashes, None when the index holds ``f`` too."""
     if f.word_count == 0 or g.word_count == 0:
         return False
-    if both_added:
+    if bands is None:
         return index.keys_share_band(f.article_id, g.article_id)
+    return index.key_shares_band(g.article_id, bands)
+
+
+def _signatures_collide(index: LSHIndex, f: CandidateFeatures, g: CandidateFeatures) -> bool:
+    """Return True when two signatures share a band of ``index``, which holds neither."""
+    if f.word_count == 0 or g.word_count == 0:
+        return False
     return index.shares_band(f.signature, g.signature)
 
 

@@ -171,6 +171,18 @@ class LSHIndex:
     def __contains__(self, key: object) -> bool:
         return key in self._keys
 
+    def band_hashes(self, hashvalues: Sequence[int]) -> list[int]:
+        """Return the hash of each band of a signature (what ``add`` files it under).
+
+        Raises ValueError when the signature has the wrong length.
+        """
+        return self._band_hashes(hashvalues)
+
+    def key_shares_band(self, key: str, bands: Sequence[int]) -> bool:
+        """Return True when an added key falls in one bucket of some band with ``bands``
+        (``band_hashes`` of another signature). Raises KeyError when the key was not added."""
+        return any(map(eq, self._bands_of[key], bands))
+
     def _band_hashes(self, hashvalues: Sequence[int]) -> list[int]:
         if len(hashvalues) != self.num_perm:
             raise ValueError(f"signature must have {self.num_perm} values, got {len(hashvalues)}")

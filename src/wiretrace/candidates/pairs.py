@@ -9,7 +9,7 @@ judged) and the same evidence, from the two articles' features plus the
 document frequencies of the lines and anchors they share and the corpus size.
 
 The building blocks (``_PairLines``, ``_content_anchors``, ``_within``,
-``_collide``, the LSH parameters) are the index's own, imported rather than
+``_signatures_collide``, the LSH parameters) are the index's own, imported rather than
 copied; ``tests/test_spark.py`` checks the verdicts equal the index's.
 """
 
@@ -24,9 +24,9 @@ from wiretrace.candidates import (
     CONTAINMENT_RECALL_WEIGHT,
     MIN_SHARED_SENTENCES,
     CandidateFeatures,
-    _collide,
     _content_anchors,
     _PairLines,
+    _signatures_collide,
     _within,
     anchor_evidence,
     candidate_from,
@@ -147,7 +147,7 @@ def _gathered(
 ) -> bool:
     """Return True when some generator of the index, queried with ``f``, points at ``g``."""
     near, excerpt = _band_indexes(settings)
-    if cosine is not None or _collide(near, f, g, False) or _collide(excerpt, f, g, False):
+    if cosine is not None or _signatures_collide(near, f, g) or _signatures_collide(excerpt, f, g):
         return True
     shared_lines = set(f.sentence_hashes) & set(g.sentence_hashes)
     rare_lines = sum(1 for line in shared_lines if counts.line(line) <= settings.anchor_max_df)
@@ -166,7 +166,7 @@ def _gathered(
 def _near_evidence(
     f: CandidateFeatures, g: CandidateFeatures, pair: _PairLines, settings: CandidateSettings
 ) -> Evidence | None:
-    if not _collide(_band_indexes(settings)[0], f, g, both_added=False):
+    if not _signatures_collide(_band_indexes(settings)[0], f, g):
         return None
     similarity = jaccard_estimate(f.signature, g.signature) - pair.boilerplate
     if similarity < settings.jaccard_threshold / 2:
@@ -177,7 +177,7 @@ def _near_evidence(
 def _excerpt_evidence(
     f: CandidateFeatures, g: CandidateFeatures, pair: _PairLines, settings: CandidateSettings
 ) -> Evidence | None:
-    if not _collide(_band_indexes(settings)[1], f, g, both_added=False):
+    if not _signatures_collide(_band_indexes(settings)[1], f, g):
         return None
     jaccard = jaccard_estimate(f.signature, g.signature)
     n = settings.ngram
