@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import repeat
 
 from wiretrace.models import Article, Document, Sentence, SentenceRole, Span
 from wiretrace.text.normalize import normalize, normalize_flat
@@ -87,18 +88,25 @@ def _label_lines(text: str, title: str | None) -> list[_Draft]:
         if paragraph in headline_lines:
             roles = [SentenceRole.TITLE] * len(spans)
         else:
-            line_norm = norms[0] if len(norms) == 1 else _normalized(text, line)
-            roles = _line_roles(line_norm, norms)
-        drafts.extend(
-            _Draft(span, norm, paragraph, role)
-            for span, norm, role in zip(spans, norms, roles, strict=True)
-        )
+            roles = _line_roles(_line_norm(text, line, norms), norms)
+        drafts.extend(map(_Draft, spans, norms, repeat(paragraph), roles))
     return drafts
 
 
 def _normalized(text: str, span: Span) -> str:
     """Return the normalised, stripped text of a span, with line breaks as single spaces."""
     return normalize_flat(text[span.start : span.end])
+
+
+def _line_norm(text: str, line: Span, norms: list[str]) -> str:
+    """Return the normalised text of a line whose sentences' normalised texts are ``norms``."""
+    if len(norms) == 1:
+        return norms[0]
+    raw = text[line.start : line.end]
+    # ASCII text normalises piece by piece between whitespace runs (``normalize_flat``)
+    if raw.isascii() and "\x1f" not in raw:
+        return " ".join(norms)
+    return normalize_flat(raw)
 
 
 def _line_roles(line: str, sentences: list[str]) -> list[SentenceRole]:
