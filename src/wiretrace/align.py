@@ -105,7 +105,7 @@ _DASHES = re.compile(r"\s*[‐‑‒–—―]+\s*|\s+--\s+")
 # with a character class lets the regex engine skip ahead to capitals (2-3x faster)
 _ACRONYM = re.compile(r"[A-Z](?<!\w[A-Z])\.(?:[A-Z]\.)+")
 _WORD = re.compile(r"\w+")
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_NUMBER = re.compile(r"\d\d*(?:[.,]\d+)*")  # "\d\d*", not "\d+": opens with a class (as above)
 _NAME = re.compile(r"[A-Z](?<!\w[A-Z])[\w'-]*")
 
 

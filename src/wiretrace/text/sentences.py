@@ -56,8 +56,12 @@ SENTENCE_OPENERS = _word_set(
 LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
 _LINE = re.compile(f"[^{LINE_BREAKS}]+")
 _CLOSERS = "\"'\u201d\u2019\u00bb\u203a)\\]"
-# A candidate end and the next word (a candidate with no word after it ends nothing).
-_CANDIDATE = re.compile(rf"(?P<punct>[.!?\u2026]+)(?P<close>[{_CLOSERS}]*)(?=\s+(?P<word>\S+))")
+# A candidate end and the next word (a candidate with no word after it ends nothing). The
+# first mark stands alone ("[.!?]", not "[.!?]+"): a pattern that opens with a character
+# class lets the regex engine skip ahead to the marks instead of trying every position.
+_CANDIDATE = re.compile(
+    rf"(?P<punct>[.!?\u2026][.!?\u2026]*)(?P<close>[{_CLOSERS}]*)(?=\s+(?P<word>\S+))"
+)
 _LONGEST_ABBREVIATION = 24
 _OPENERS = "\"'\u201c\u2018\u00ab\u2039([{"
 _INITIALS = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]|[A-Z]")
