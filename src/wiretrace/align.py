@@ -109,15 +109,21 @@ _DASHES = re.compile(r"\s*[‐‑‒–—―]+\s*|\s+--\s+")
 # with a character class lets the regex engine skip ahead to capitals (2-3x faster)
 _ACRONYM = re.compile(r"[A-Z](?<!\w[A-Z])\.(?:[A-Z]\.)+")
 _WORD = re.compile(r"\w+")
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_NUMBER = re.compile(r"\d\d*(?:[.,]\d+)*")  # "\d\d*", not "\d+": opens with a class (as above)
 _NAME = re.compile(r"[A-Z](?<!\w[A-Z])[\w'-]*")
+
+
+def _unquoted(norm: str) -> str:
+    """Return ``norm`` with straight quotes and acronyms without dots ("U.S." -> "US")."""
+    if not norm.isascii():  # the quotes folded are not ASCII: ASCII text need not be copied
+        norm = norm.translate(_QUOTES)
+    return _ACRONYM.sub(lambda m: m.group().replace(".", ""), norm)
 
 
 @lru_cache(maxsize=1 << 16)  # pure; one sentence recurs in every pair its article is in
 def comparison_key(norm: str) -> str:
     """Return the form two sentences are compared in: straight quotes, plain dashes, lower case."""
-    text = _ACRONYM.sub(lambda m: m.group().replace(".", ""), norm.translate(_QUOTES))
-    return " ".join(_DASHES.sub(" - ", text).lower().split())
+    return " ".join(_DASHES.sub(" - ", _unquoted(norm)).lower().split())
 
 
 @lru_cache(maxsize=1 << 16)  # pure; one sentence recurs in every pair its article is in
@@ -126,7 +132,7 @@ def text_anchors(norm: str) -> frozenset[str]:
 
     A capitalised word opening the text is not taken as a name.
     """
-    text = _ACRONYM.sub(lambda m: m.group().replace(".", ""), norm.translate(_QUOTES))
+    text = _unquoted(norm)
     numbers = {n.replace(",", "") for n in _NUMBER.findall(text)}
     names = _NAME.findall(text)
     if names and _NAME.match(text):

@@ -33,6 +33,7 @@ import json
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -41,7 +42,7 @@ import xxhash
 
 from wiretrace import fingerprint
 from wiretrace.align import text_anchors
-from wiretrace.candidates.anchors import anchor_weight, extract_anchors
+from wiretrace.candidates.anchors import anchor_weight, content_kinds, extract_anchors
 from wiretrace.candidates.containment import (
     LineIndex,
     containment_estimate,
@@ -218,6 +219,15 @@ def fact_overlap(first: CandidateFeatures, second: CandidateFeatures) -> tuple[f
     return (shared / smaller if smaller else 0.0), shared
 
 
+@lru_cache(maxsize=16)  # pure; every article of a run asks with the same settings
+def _semantic_and_scheme(
+    settings: CandidateSettings, semantic: SemanticSettings | None
+) -> tuple[SemanticSettings, str]:
+    """Return the semantic settings ``features`` uses and the scheme its features carry."""
+    semantic = semantic or semantic_settings(settings)
+    return semantic, features_scheme(settings, semantic)
+
+
 def features(
     doc: Document, settings: CandidateSettings, semantic: SemanticSettings | None = None
 ) -> CandidateFeatures:
@@ -226,13 +236,15 @@ def features(
     ``semantic`` overrides the semantic settings read from ``settings``.
     Raises DependencyError when the static model is asked for and cannot load.
     """
-    semantic = semantic or semantic_settings(settings)
+    semantic, scheme = _semantic_and_scheme(settings, semantic)
     sentences = fingerprint.body_sentences(doc)
     body = fingerprint.tokens_from_words([fingerprint.tokenise(s.norm) for s in sentences])
     signature = fingerprint.signature_from_tokens(doc.id, body, settings)
     line_hashes = [fingerprint.line_hash(words) for words in body.words]
-    anchors, anchor_lines = extract_anchors([s.norm for s in sentences], body, line_hashes)
-    vectors = article_vectors([s.norm for s in sentences], body, semantic)
+    norms = [s.norm for s in sentences]
+    kinds = content_kinds(body.stream)
+    anchors, anchor_lines = extract_anchors(norms, body, line_hashes, kinds)
+    vectors = article_vectors(norms, body, semantic, kinds)
     return CandidateFeatures(
         article_id=doc.id,
         signature=signature.hashvalues,
@@ -244,7 +256,7 @@ def features(
         anchors=anchors,
         word_count=len(body.stream),
         anchor_lines=anchor_lines,
-        scheme=features_scheme(settings, semantic),
+        scheme=scheme,
         vectors="" if vectors is None else vectors.encode(),
         published_day=day_number(doc.article.published_at),
         facts=fact_hashes(doc.body_text),

@@ -27,15 +27,16 @@ import math
 import re
 import unicodedata
 from bisect import bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from functools import lru_cache
-from itertools import accumulate, chain
+from itertools import accumulate
 
 import numpy as np
+import numpy.typing as npt
 
 from wiretrace.fingerprint import Tokens, shingle_hashes
 
-__all__ = ["TRIGRAM_SAMPLE", "anchor_weight", "extract_anchors"]
+__all__ = ["CONTENT", "TRIGRAM_SAMPLE", "anchor_weight", "content_kinds", "extract_anchors"]
 
 TRIGRAM_SAMPLE = 3  # keep content 3-grams whose hash is 0 modulo this
 
@@ -60,6 +61,12 @@ _OTHER_FUNCTION_WORDS = (
 )
 _LEADING = frozenset(_LEADING_WORDS.split())  # dropped from the start of a name
 _FUNCTION_WORDS = _LEADING | frozenset(_OTHER_FUNCTION_WORDS.split())
+
+# A word's content kind: 0 for a function word, a one-character word or a number; else
+# ``SHORT_CONTENT`` for a two-character word (it may be part of a content 3-gram) and
+# ``CONTENT`` for a longer one (it also counts in the semantic vectors).
+SHORT_CONTENT = 1
+CONTENT = 2
 
 
 def _fold(text: str) -> str:
@@ -98,66 +105,93 @@ def _number_anchor(match: re.Match[str], text: str) -> str | None:
     return f"#:{digits}" if len(digits) > 1 else None
 
 
-def _text_anchors(
-    sentences: Sequence[str], line_hashes: Sequence[int]
-) -> Iterable[tuple[str, int]]:
-    """Yield (anchor, line hash) for the names and numbers of the sentences."""
+def content_kinds(words: Sequence[str]) -> npt.NDArray[np.int8]:
+    """Return the content kind of each of ``words`` (0, ``SHORT_CONTENT`` or ``CONTENT``)."""
+    count = len(words)
+    # three passes of builtins over the words beat one Python test per word
+    length = np.fromiter(map(len, words), dtype=np.intp, count=count)
+    function = np.fromiter(map(_FUNCTION_WORDS.__contains__, words), dtype=np.bool_, count=count)
+    number = np.fromiter(map(str.isdigit, words), dtype=np.bool_, count=count)
+    kinds = np.where(length > 2, np.int8(CONTENT), np.int8(SHORT_CONTENT))
+    kinds[(length < 2) | function | number] = 0
+    return kinds
+
+
+def _first_lines(anchors: Sequence[str], lines: Sequence[int]) -> dict[str, int]:
+    """Return each distinct anchor with the line of its first occurrence."""
+    # read backwards, an earlier occurrence overwrites a later one
+    return dict(zip(reversed(anchors), reversed(lines), strict=True))
+
+
+def _text_anchors(sentences: Sequence[str], line_hashes: Sequence[int]) -> dict[str, int]:
+    """Return the names and numbers of the sentences, each with the line hash where first found."""
     text = "\n".join(sentences)
     starts = list(accumulate((len(s) + 1 for s in sentences[:-1]), initial=0))
+    anchors: list[str] = []
+    lines: list[int] = []
     for match in _NAME.finditer(text):
-        line = line_hashes[bisect_right(starts, match.start()) - 1]
-        for anchor in _name_anchors(match.group()):
-            yield anchor, line
+        names = _name_anchors(match.group())
+        if names:
+            anchors.extend(names)
+            lines.extend([line_hashes[bisect_right(starts, match.start()) - 1]] * len(names))
     for match in _NUMBER.finditer(text):
         number = _number_anchor(match, text)
         if number is not None:
-            yield number, line_hashes[bisect_right(starts, match.start()) - 1]
+            anchors.append(number)
+            lines.append(line_hashes[bisect_right(starts, match.start()) - 1])
+    return _first_lines(anchors, lines)
 
 
-def _trigram_anchors(body: Tokens, line_hashes: Sequence[int]) -> Iterable[tuple[str, int]]:
-    """Yield (anchor, line hash) for sampled content-word 3-grams inside one sentence."""
-    stream = body.stream
-    content = [i for i, w in enumerate(stream) if len(w) > 1 and w not in _FUNCTION_WORDS]
-    position = np.array([i for i in content if not stream[i].isdigit()], dtype=np.intp)
+def _trigram_anchors(
+    body: Tokens, kinds: npt.NDArray[np.int8], line_hashes: Sequence[int]
+) -> dict[str, int]:
+    """Return the sampled content-word 3-grams inside one sentence, each with the line hash
+    where first found (``kinds``: the content kind of each word of ``body.stream``)."""
+    position = np.flatnonzero(kinds)
     if len(position) < 3:
-        return
+        return {}
     sentence = body.sentence_of[position]
     grams = shingle_hashes(body.hashes[position], 3)
     keep = np.flatnonzero(
         (sentence[:-2] == sentence[2:]) & (grams % np.uint64(TRIGRAM_SAMPLE) == 0)
     )
+    stream = body.stream
     triples = zip(
         position[keep].tolist(),
         position[keep + 1].tolist(),
         position[keep + 2].tolist(),
-        sentence[keep].tolist(),
         strict=True,
     )
-    for first, middle, last, line in triples:
-        yield f"w:{stream[first]} {stream[middle]} {stream[last]}", line_hashes[line]
+    anchors = [
+        f"w:{stream[first]} {stream[middle]} {stream[last]}" for first, middle, last in triples
+    ]
+    return _first_lines(anchors, [line_hashes[line] for line in sentence[keep].tolist()])
 
 
 def extract_anchors(
-    sentences: Sequence[str], body: Tokens, line_hashes: Sequence[int]
+    sentences: Sequence[str],
+    body: Tokens,
+    line_hashes: Sequence[int],
+    kinds: npt.NDArray[np.int8] | None = None,
 ) -> tuple[tuple[str, ...], tuple[int, ...]]:
     """Return the sorted distinct anchors of body ``sentences`` and, for each, its line hash.
 
     ``body`` holds the tokens of the same sentences and ``line_hashes[i]``
     identifies sentence ``i``; an anchor found in several sentences keeps the
-    first. Raises ValueError when the three do not describe the same sentences.
+    first. ``kinds`` is ``content_kinds(body.stream)`` when the caller has it.
+    Raises ValueError when the three do not describe the same sentences.
     """
     if not len(sentences) == len(line_hashes) == len(body.words):
         raise ValueError(
             f"sentences, tokens and line hashes must match, got {len(sentences)}, "
             f"{len(body.words)} and {len(line_hashes)}"
         )
-    first_line: dict[str, int] = {}
-    for anchor, line in chain(
-        _text_anchors(sentences, line_hashes), _trigram_anchors(body, line_hashes)
-    ):
-        first_line.setdefault(anchor, line)
+    if kinds is None:
+        kinds = content_kinds(body.stream)
+    # names, numbers and 3-grams differ in their prefixes: no anchor is of two kinds
+    first_line = _text_anchors(sentences, line_hashes) | _trigram_anchors(body, kinds, line_hashes)
     anchors = tuple(sorted(first_line))
-    return anchors, tuple(first_line[a] for a in anchors)
+    return anchors, tuple(map(first_line.__getitem__, anchors))
 
 
 @lru_cache(maxsize=1 << 16)  # pure; called for every anchor of every judged pair

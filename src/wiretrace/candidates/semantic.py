@@ -33,7 +33,7 @@ from datetime import UTC, datetime
 import numpy as np
 import numpy.typing as npt
 
-from wiretrace.candidates.anchors import _FUNCTION_WORDS
+from wiretrace.candidates.anchors import CONTENT, content_kinds
 from wiretrace.config import CandidateSettings
 from wiretrace.fingerprint import Tokens
 
@@ -189,14 +189,13 @@ def _quantise(matrix: FloatMatrix) -> Int8Matrix:
     return quantised
 
 
-def _hashed_vectors(body: Tokens) -> FloatMatrix:
-    """Return article and lead bags of content words hashed into ``HASHING_DIMS`` buckets."""
-    stream = body.stream
-    content = np.fromiter(
-        (len(w) > 2 and w not in _FUNCTION_WORDS and not w.isdigit() for w in stream),
-        dtype=np.bool_,
-        count=len(stream),
-    )
+def _hashed_vectors(body: Tokens, kinds: npt.NDArray[np.int8]) -> FloatMatrix:
+    """Return article and lead bags of content words hashed into ``HASHING_DIMS`` buckets.
+
+    ``kinds`` is the content kind of each word of ``body.stream``: words of three
+    characters or more that are neither function words nor numbers count.
+    """
+    content = kinds == CONTENT
     buckets = (body.hashes % np.uint64(HASHING_DIMS)).astype(np.intp)
     lead = content & (body.sentence_of < LEAD_SENTENCES)
     rows = [np.bincount(buckets[mask], minlength=HASHING_DIMS) for mask in (content, lead)]
@@ -212,19 +211,24 @@ def _static_vectors(sentences: Sequence[str]) -> FloatMatrix:
 
 
 def article_vectors(
-    sentences: Sequence[str], body: Tokens, semantic: SemanticSettings
+    sentences: Sequence[str],
+    body: Tokens,
+    semantic: SemanticSettings,
+    kinds: npt.NDArray[np.int8] | None = None,
 ) -> ArticleVectors | None:
     """Return the article and lead vectors of body ``sentences`` (``body`` their tokens).
 
+    ``kinds`` is ``anchors.content_kinds(body.stream)`` when the caller has it.
     None in ``off`` mode or for an empty body. Raises DependencyError when the
     static model is asked for and cannot be loaded.
     """
     if semantic.mode == "off" or not body.stream:
         return None
-    hashed = semantic.mode == "hashing"
-    return ArticleVectors(
-        _quantise(_hashed_vectors(body) if hashed else _static_vectors(sentences))
-    )
+    if semantic.mode != "hashing":
+        return ArticleVectors(_quantise(_static_vectors(sentences)))
+    if kinds is None:
+        kinds = content_kinds(body.stream)
+    return ArticleVectors(_quantise(_hashed_vectors(body, kinds)))
 
 
 class SemanticIndex:

@@ -106,11 +106,14 @@ def normalize_flat(text: str) -> str:
     That is the normalised form of a sentence, or of a paragraph that may be
     hard-wrapped. Usual text takes a shortcut that keeps no offsets.
     """
-    if not _flattens_simply(text):
-        return _BROKEN_RUN.sub(" ", normalize(text).text.strip())
     # Characters map one to one (quotes, dashes, spaces); then the runs ``_collapse_runs``
     # folds; every whitespace run is then either spaces or holds a line break.
-    folded = text if text.isascii() else _replace_typography(text)
+    if text.isascii() and "\x1f" not in text:  # the commonest case first
+        folded = text
+    elif _flattens_simply(text):
+        folded = _replace_typography(text)
+    else:
+        return _BROKEN_RUN.sub(" ", normalize(text).text.strip())
     if "--" in folded:
         folded = _DASH_RUN.sub("-", folded)
     return " ".join(folded.split())

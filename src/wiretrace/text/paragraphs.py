@@ -30,11 +30,12 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from wiretrace.models import Span
 from wiretrace.text.normalize import normalize
 from wiretrace.text.roles import find_dateline, role_of
-from wiretrace.text.sentences import LINE_BREAKS, sentence_spans_in
+from wiretrace.text.sentences import sentence_spans_in
 
 __all__ = ["paragraph_spans"]
 
@@ -57,8 +58,6 @@ _WRAP_EVIDENCE = ((1 / 3, 0.4), (0.6, 0.2))
 _ROOM_SHARE = 0.1
 _LEAST_ROOM = 4
 
-# A line's indentation and its text, from the first to the last non-blank character.
-_CONTENT = re.compile(rf"(?P<indent>[^\S{LINE_BREAKS}]*)(?P<core>\S(?:[^{LINE_BREAKS}]*\S)?)")
 _WORD = re.compile(r"\S+")
 _BULLETS = "-*\u2022\u25aa\u25cf"
 _LIST_ITEM = re.compile(rf"(?:[{_BULLETS}]|\d{{1,3}}[.)])\s+\S")
@@ -77,8 +76,7 @@ _UNFINISHED = _word_set(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class _Line:
+class _Line(NamedTuple):  # a named tuple: built for every line, faster than a dataclass
     """One non-blank line: where its text begins and ends, its width and indentation.
 
     ``width`` counts columns up to the last non-blank character, indentation
@@ -127,30 +125,30 @@ def _blocks(text: str) -> list[list[_Line]]:
     """Return the non-blank lines of ``text`` grouped into blocks between blank lines."""
     blocks: list[list[_Line]] = []
     block: list[_Line] = []
-    previous_end = 0
-    for content in _CONTENT.finditer(text):
-        begin, end = content.span("core")
-        if block and _holds_blank_line(text[previous_end:begin]):
-            blocks.append(block)
-            block = []
-        indent = len(content.group("indent"))
-        block.append(_Line(begin, end, indent + end - begin, indent, _closes(text, begin, end)))
-        previous_end = end
+    blank = False  # a blank line since the last non-blank one
+    start = 0
+    # ``str.splitlines`` breaks on ``sentences.LINE_BREAKS`` ("\r\n" counting as one break)
+    for line in text.splitlines(keepends=True):
+        core = line.strip()
+        if not core:
+            blank = True
+        else:
+            if blank and block:
+                blocks.append(block)
+                block = []
+            indent = len(line) - len(line.lstrip())
+            begin = start + indent
+            block.append(_Line(begin, begin + len(core), indent + len(core), indent, _closes(core)))
+            blank = False
+        start += len(line)
     if block:
         blocks.append(block)
     return blocks
 
 
-def _holds_blank_line(gap: str) -> bool:
-    """Tell whether the whitespace between two lines' texts holds more than one line break."""
-    if len(gap) == 1 or gap == "\r\n":
-        return False
-    return sum(map(gap.replace("\r\n", "\n").count, LINE_BREAKS)) > 1
-
-
-def _closes(text: str, begin: int, end: int) -> bool:
-    """Tell whether ``text[begin:end]`` ends with sentence punctuation (closing quotes aside)."""
-    return text[max(begin, end - 6) : end].rstrip(_CLOSERS)[-1:] in _SENTENCE_ENDS
+def _closes(line: str) -> bool:
+    """Tell whether a line's text ends with sentence punctuation (closing quotes aside)."""
+    return line[-6:].rstrip(_CLOSERS)[-1:] in _SENTENCE_ENDS
 
 
 def _wrap_width(blocks: list[list[_Line]]) -> int | None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from wiretrace.models import Article, Document, Sentence, SentenceRole, Span
 from wiretrace.text.normalize import normalize, normalize_flat
@@ -82,23 +83,42 @@ def _label_lines(text: str, title: str | None) -> list[_Draft]:
     lines = paragraph_spans(text)
     headline_lines = _headline_lines(text, lines, title)
     for paragraph, line in enumerate(lines):
-        spans = sentence_spans_in(text, line)
-        norms = [_normalized(text, s) for s in spans]
+        bounds, norms, roles = _labelled(text[line.start : line.end])
         if paragraph in headline_lines:
-            roles = [SentenceRole.TITLE] * len(spans)
-        else:
-            line_norm = norms[0] if len(norms) == 1 else _normalized(text, line)
-            roles = _line_roles(line_norm, norms)
+            roles = (SentenceRole.TITLE,) * len(bounds)
+        start = line.start
         drafts.extend(
-            _Draft(span, norm, paragraph, role)
-            for span, norm, role in zip(spans, norms, roles, strict=True)
+            _Draft(Span(start + begin, start + end), norm, paragraph, role)
+            for (begin, end), norm, role in zip(bounds, norms, roles, strict=True)
         )
     return drafts
+
+
+@lru_cache(maxsize=1 << 14)  # pure; copies of a story repeat its paragraphs
+def _labelled(
+    paragraph: str,
+) -> tuple[tuple[tuple[int, int], ...], tuple[str, ...], tuple[SentenceRole, ...]]:
+    """Return the sentences of a paragraph: their bounds in it, normalised texts and roles."""
+    spans = sentence_spans_in(paragraph, Span(0, len(paragraph)))
+    norms = [_normalized(paragraph, s) for s in spans]
+    roles = _line_roles(_line_norm(paragraph, Span(0, len(paragraph)), norms), norms)
+    return tuple((s.start, s.end) for s in spans), tuple(norms), tuple(roles)
 
 
 def _normalized(text: str, span: Span) -> str:
     """Return the normalised, stripped text of a span, with line breaks as single spaces."""
     return normalize_flat(text[span.start : span.end])
+
+
+def _line_norm(text: str, line: Span, norms: list[str]) -> str:
+    """Return the normalised text of a line whose sentences' normalised texts are ``norms``."""
+    if len(norms) == 1:
+        return norms[0]
+    raw = text[line.start : line.end]
+    # ASCII text normalises piece by piece between whitespace runs (``normalize_flat``)
+    if raw.isascii() and "\x1f" not in raw:
+        return " ".join(norms)
+    return normalize_flat(raw)
 
 
 def _line_roles(line: str, sentences: list[str]) -> list[SentenceRole]:

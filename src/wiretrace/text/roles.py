@@ -193,6 +193,7 @@ def _branches(node: _Trie) -> str:
 
 _RULE_LEAD = re.compile(rf"[-\s(]*(?:\d|{_prefix_tree(_LEADS)})", _I)
 _RULE_MARK = re.compile("[>»›|·•/©&\x03]")  # one class, no alternation: a fast scan
+_ASCII_RULE_MARKS = ">|/&\x03"  # those of the marks that ASCII text may hold
 # separators open with a run of marks (dashes too, which the lead skips)
 _SEPARATOR_START = re.compile(r"[-\s(]*(?:[_*=~#•·-] ?){2}")
 # the one rule that opens with a name is known by its end
@@ -202,11 +203,19 @@ _RIGHTS_NOTICE_LENGTH = len("all rights reserved.")
 _CONTRIBUTOR_TAIL = len("contributed reporting to this article.") + 8
 
 # A picture's credit inside a line, or a picture's position marker: "(r.)", "(L)", "(2nd R)".
-_CREDIT_MARK = re.compile(
-    rf"©|\(c\) ?\d{{4}}|\b(?:Photo|PHOTO|Image|IMAGE|Picture|Credit|CREDIT|Collage|COLLAGE|Pic)s? ?(?:credit)? ?:"  # noqa: E501
+# (the marks that open with a sign, and a label ending with a colon: searched apart, the first
+# scan skips ahead to the signs and the second runs only on lines with a colon)
+_CREDIT_SIGN = (
+    rf"©|\(c\) ?\d{{4}}"
     rf"|\((?:{_ANY_AGENCY}) ?(?:photo|Photo|PHOTO|/)[^)]*\)|\((?:file )?(?:photo|Photo|FILE PHOTO)\b[^)]*\)"  # noqa: E501
     rf"|/ ?(?:{_ANY_AGENCY})(?: via \w+)?\)?$"
 )
+_CREDIT_LABEL = (
+    r"\b(?:Photo|PHOTO|Image|IMAGE|Picture|Credit|CREDIT|Collage|COLLAGE|Pic)s? ?(?:credit)? ?:"
+)
+_CREDIT_MARK = re.compile(f"{_CREDIT_SIGN}|{_CREDIT_LABEL}")
+_CREDIT_SIGN_MARK = re.compile(_CREDIT_SIGN)
+_CREDIT_LABEL_MARK = re.compile(_CREDIT_LABEL)
 _POSITION_MARK = re.compile(
     r"\((?:[lrc]\.|left|right|cent(?:er|re)|front|rear|top|bottom|foreground|background"
     r"|\d(?:st|nd|rd|th) (?:[LR]|left|right)\.?)\)",
@@ -215,6 +224,7 @@ _POSITION_MARK = re.compile(
 _PAIRED_POSITION = re.compile(r"\([LR]\).*\([LR]\)")
 _LONGEST_CAPTION = 600
 _CAPTION_HINT = re.compile("[©(:/]")
+_ASCII_CAPTION_HINTS = "(:/"
 # A line with more sentences than this is story text even if it ends in a credit.
 CAPTION_MAX_SENTENCES = 3
 
@@ -307,11 +317,22 @@ def _may_be_ruled(norm: str) -> bool:
     """Tell whether some rule may match the whole of ``norm`` (False: surely none does)."""
     return (
         _RULE_LEAD.match(norm) is not None
-        or _RULE_MARK.search(norm) is not None
+        or _holds_one_of(norm, _RULE_MARK, _ASCII_RULE_MARKS)
         or _SEPARATOR_START.match(norm) is not None
         or _RIGHTS_NOTICE.search(norm, len(norm) - _RIGHTS_NOTICE_LENGTH) is not None
         or _CONTRIBUTOR_END.search(norm, max(0, len(norm) - _CONTRIBUTOR_TAIL)) is not None
     )
+
+
+def _holds_one_of(text: str, pattern: re.Pattern[str], ascii_chars: str) -> bool:
+    """Tell whether ``text`` holds a character of the class ``pattern`` (whose ASCII
+    characters are ``ascii_chars``)."""
+    if text.isascii():  # a few substring scans beat one regex scan over a character class
+        for char in ascii_chars:  # noqa: SIM110 (a loop: any() over a generator costs more)
+            if char in text:
+                return True
+        return False
+    return pattern.search(text) is not None
 
 
 def caption_roles(sentences: Sequence[str]) -> list[SentenceRole] | None:
@@ -325,10 +346,11 @@ def caption_roles(sentences: Sequence[str]) -> list[SentenceRole] | None:
     line = " ".join(sentences)
     if not line or len(line) > _LONGEST_CAPTION or len(sentences) > CAPTION_MAX_SENTENCES:
         return None
-    if _CAPTION_HINT.search(line) is None:  # every marker below holds one of these
+    if not _holds_one_of(line, _CAPTION_HINT, _ASCII_CAPTION_HINTS):  # every marker holds one
         return None
     marked = (
-        _CREDIT_MARK.search(line, 1) is not None
+        _CREDIT_SIGN_MARK.search(line, 1) is not None
+        or (":" in line and _CREDIT_LABEL_MARK.search(line, 1) is not None)
         or _POSITION_MARK.search(line) is not None
         or _PAIRED_POSITION.search(line) is not None
     )

@@ -56,9 +56,13 @@ SENTENCE_OPENERS = _word_set(
 LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
 _LINE = re.compile(f"[^{LINE_BREAKS}]+")
 _CLOSERS = "\"'\u201d\u2019\u00bb\u203a)\\]"
-_CANDIDATE = re.compile(rf"(?P<punct>[.!?\u2026]+)(?P<close>[{_CLOSERS}]*)(?=\s)")
+# A candidate end and the next word (a candidate with no word after it ends nothing). The
+# first mark stands alone ("[.!?]", not "[.!?]+"): a pattern that opens with a character
+# class lets the regex engine skip ahead to the marks instead of trying every position.
+_CANDIDATE = re.compile(
+    rf"(?P<punct>[.!?\u2026][.!?\u2026]*)(?P<close>[{_CLOSERS}]*)(?=\s+(?P<word>\S+))"
+)
 _LONGEST_ABBREVIATION = 24
-_NEXT_WORD = re.compile(r"\s+(?P<word>\S+)")
 _OPENERS = "\"'\u201c\u2018\u00ab\u2039([{"
 _INITIALS = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]|[A-Z]")
 
@@ -103,22 +107,16 @@ def sentence_spans_in(text: str, line: Span) -> list[Span]:
 
 def _sentence_ends(text: str, line: Span) -> list[int]:
     """Return the offsets at which sentences end inside ``line``."""
-    ends: list[int] = []
-    for candidate in _CANDIDATE.finditer(text, line.start, line.end):
-        following = _NEXT_WORD.match(text, candidate.end(), line.end)
-        if following is None:
-            continue
-        if _ends_sentence(text, candidate, following.group("word")):
-            ends.append(candidate.end())
-    return ends
+    candidates = _CANDIDATE.finditer(text, line.start, line.end)
+    return [candidate.end() for candidate in candidates if _ends_sentence(text, candidate)]
 
 
-def _ends_sentence(text: str, candidate: re.Match[str], next_word: str) -> bool:
-    """Decide whether a candidate end, followed by ``next_word``, ends a sentence."""
-    first = next_word.lstrip(_OPENERS)[:1]
-    if first.islower():
+def _ends_sentence(text: str, candidate: re.Match[str]) -> bool:
+    """Decide whether a candidate end, followed by its next word, ends a sentence."""
+    punct, close, next_word = candidate.group("punct", "close", "word")
+    if next_word.lstrip(_OPENERS)[:1].islower():
         return False
-    if candidate.group("punct") != "." or candidate.group("close"):
+    if punct != "." or close:
         return True
     return _period_ends_sentence(_word_before(text, candidate.start()), next_word)
 
@@ -128,7 +126,7 @@ def _word_before(text: str, end: int) -> str:
     window = text[max(0, end - _LONGEST_ABBREVIATION) : end]
     if not window or window[-1].isspace():
         return ""
-    return window.split()[-1].lstrip(_OPENERS)
+    return window.rsplit(maxsplit=1)[-1].lstrip(_OPENERS)
 
 
 def _period_ends_sentence(word: str, next_word: str) -> bool:

@@ -9,7 +9,8 @@ whatever the normalisation, and costs nothing extra.
 
 ASCII text, most of it, takes a shortcut that gives the same words: every
 character that is not a word character becomes a space (one C-level
-translation with lowercasing folded in), then the text is split on spaces.
+translation of its bytes with lowercasing folded in), then the text is split
+on spaces.
 """
 
 from __future__ import annotations
@@ -21,14 +22,15 @@ __all__ = ["words"]
 
 _WORD = re.compile(r"\w+")
 _ASCII_WORD_CHARS = frozenset(string.ascii_letters + string.digits + "_")
-# ASCII to lowercase word characters and spaces: what ``\w+`` keeps, split by ``str.split``.
-_ASCII_WORDS = str.maketrans(
-    {chr(c): (chr(c).lower() if chr(c) in _ASCII_WORD_CHARS else " ") for c in range(128)}
-)
+# ASCII bytes to lowercase word characters and spaces: what ``\w+`` keeps, split by
+# ``str.split`` (a table of bytes translates with no set-up per call, unlike a str table).
+_ASCII_WORDS = bytes(
+    ord(chr(c).lower()) if chr(c) in _ASCII_WORD_CHARS else ord(" ") for c in range(128)
+) + bytes(range(128, 256))
 
 
 def words(text: str) -> list[str]:
     """Return the lowercased word tokens of ``text`` in order (possibly empty)."""
     if text.isascii():
-        return text.translate(_ASCII_WORDS).split()
+        return text.encode("ascii").translate(_ASCII_WORDS).decode("ascii").split()
     return _WORD.findall(text.lower())
