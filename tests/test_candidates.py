@@ -484,10 +484,7 @@ def test_slices_judged_apart_and_in_workers_give_the_corpus_candidates(
     from wiretrace import parallel
     from wiretrace.candidates import CorpusCandidates
 
-    found = [
-        features(prepare(Article(path.stem, path.read_text(encoding="utf-8"))), SETTINGS)
-        for path in sorted((sample_dir / "articles").glob("*.txt"))
-    ]
+    found = _sample_features(sample_dir)
     expected = propose(found, SETTINGS)
     corpus = CorpusCandidates(list(reversed(found)), SETTINGS)
     bounds = [(i, min(i + 5, len(corpus))) for i in range(0, len(corpus), 5)]
@@ -504,10 +501,7 @@ def test_a_corpus_indexed_one_article_at_a_time_in_any_order_gives_the_same_cand
 
     from wiretrace.candidates import CorpusCandidates
 
-    found = [
-        features(prepare(Article(path.stem, path.read_text(encoding="utf-8"))), SETTINGS)
-        for path in sorted((sample_dir / "articles").glob("*.txt"))
-    ]
+    found = _sample_features(sample_dir)
     expected = propose(found, SETTINGS)
     assert expected  # the sample corpus has versions to find
     shuffled = list(found)
@@ -528,10 +522,7 @@ def test_fixed_anchor_weights_judge_as_counting_and_are_dropped_by_the_next_add(
 ) -> None:
     from wiretrace.candidates import CandidateIndex
 
-    found = [
-        features(prepare(Article(path.stem, path.read_text(encoding="utf-8"))), SETTINGS)
-        for path in sorted((sample_dir / "articles").glob("*.txt"))
-    ]
+    found = _sample_features(sample_dir)
     index = CandidateIndex(SETTINGS)
     for f in found[:-1]:
         index.add(f)
@@ -563,10 +554,7 @@ def test_shared_values_keep_features_equal_and_hold_one_object_per_value(
 
     from wiretrace.candidates import SharedValues
 
-    found = [
-        features(prepare(Article(path.stem, path.read_text(encoding="utf-8"))), SETTINGS)
-        for path in sorted((sample_dir / "articles").glob("*.txt"))
-    ]
+    found = _sample_features(sample_dir)
     arrived = [pickle.loads(pickle.dumps(f)) for f in found]  # as from a worker: own copies
     shared = SharedValues()
     kept = [shared.share(f) for f in arrived]
@@ -587,10 +575,7 @@ def test_counts_fixed_for_queries_answer_a_new_article_as_counting_does(
 ) -> None:
     from wiretrace.candidates import CandidateIndex
 
-    found = [
-        features(prepare(Article(path.stem, path.read_text(encoding="utf-8"))), SETTINGS)
-        for path in sorted((sample_dir / "articles").glob("*.txt"))
-    ]
+    found = _sample_features(sample_dir)
     index = CandidateIndex(SETTINGS)
     held, new = found[::2], found[1::2]
     for f in held:
@@ -602,3 +587,11 @@ def test_counts_fixed_for_queries_answer_a_new_article_as_counting_does(
     assert index._weight_table(index._stats(probe)) is not None
     assert index._weight_table(index._stats(held[0])) is None  # held articles count otherwise
     assert [index.query(f) for f in new] == counted
+
+
+def _sample_features(sample_dir: Path) -> list[CandidateFeatures]:
+    """The candidate features of every article of the bundled sample corpus, by file name."""
+    return [
+        features(prepare(Article(path.stem, path.read_text(encoding="utf-8"))), SETTINGS)
+        for path in sorted((sample_dir / "articles").glob("*.txt"))
+    ]

@@ -209,7 +209,8 @@ class Service:
 
         # the corpus index is built as the features arrive (the workers compute the rest)
         corpus = CorpusCandidates([], self.settings.candidates)
-        all_features, featured = self._features(articles, docs, progress, corpus.add)
+        with paused_gc():  # what the features and the index build is kept: no collections
+            all_features, featured = self._features(articles, docs, progress, corpus.add)
         progress("candidates", 0, len(articles))
         candidates = self._propose(corpus)
         progress("candidates", len(articles), len(articles))
@@ -237,17 +238,8 @@ class Service:
         """Return every article's features: stored ones when still valid, the rest computed
         (in forked workers when there are many); each is handed to ``take`` as it is found. The
         family facts of each go into ``docs``, and the documents prepared in this process too.
+        Call it with the collector paused: all it builds is kept for the whole analysis.
         """
-        with paused_gc():  # all that is built here is kept for the whole analysis
-            return self._all_features(articles, docs, progress, take)
-
-    def _all_features(
-        self,
-        articles: Sequence[Article],
-        docs: DocumentCache,
-        progress: Progress,
-        take: Callable[[CandidateFeatures], None],
-    ) -> tuple[list[CandidateFeatures], int]:
         stored = self.store.features()
         scheme = features_scheme(self.settings.candidates)
         shared = SharedValues()
