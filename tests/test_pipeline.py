@@ -96,6 +96,18 @@ def test_one_or_two_processes_give_the_same_families(sample_dir: Path, tmp_path:
     assert results[0] == results[1]
 
 
+def test_workers_get_the_pairs_of_a_group_of_articles_together() -> None:
+    from wiretrace.pipeline import _grouped
+
+    art = {name: Article(name, f"text of {name}") for name in "abcdefgh"}
+    pairs = [("a", "b"), ("c", "d"), ("e", "f"), ("b", "g"), ("d", "h"), ("g", "a"), ("c", "h")]
+    order = _grouped([(art[x], art[y]) for x, y in pairs])
+    assert sorted(order) == list(range(len(pairs)))  # every job once
+    # a-b-g first (its first pair is job 0), then c-d-h, then e-f; job order within a group
+    assert order == [0, 3, 5, 1, 4, 6, 2]
+    assert _grouped([]) == []
+
+
 def test_a_link_the_ranking_turns_into_nothing_keeps_its_own_direction(tmp_path: Path) -> None:
     from wiretrace.families import Link
     from wiretrace.pipeline import build_edge

@@ -360,7 +360,8 @@ class Service:
     def _compare_all(
         self, todo: Sequence[Job], docs: DocumentCache
     ) -> Iterator[tuple[int, Article, Article, Comparison, str]]:
-        """Compare each pair, in worker processes when there are enough; yields in input order.
+        """Compare each pair, in worker processes when there are enough; yields each with its
+        position (in input order here; workers yield the pairs of a group of articles together).
 
         Forked workers start with the documents ``docs`` holds and prepare the rest
         themselves.
@@ -583,31 +584,58 @@ class DocumentCache:
 _WORKER: dict[str, Any] = {}
 
 
-def _worker_start(settings: Settings, inherited: DocumentCache | None) -> None:
+def _worker_start(
+    settings: Settings, inherited: DocumentCache | None, jobs: Sequence[tuple[Article, Article]]
+) -> None:
     _WORKER["settings"] = settings
     _WORKER["encoder"] = LazyEncoder(settings)
     _WORKER["docs"] = inherited if inherited is not None else DocumentCache(DOCUMENT_CACHE)
+    _WORKER["jobs"] = jobs
 
 
-def _worker_compare(job: tuple[Article, Article]) -> tuple[Comparison, str]:
-    a, b = job
+def _worker_compare(job: int) -> tuple[Comparison, str]:
+    a, b = _WORKER["jobs"][job]
     docs: DocumentCache = _WORKER["docs"]
     return _compare_pair(docs.get(a), docs.get(b), _WORKER["encoder"], _WORKER["settings"])
+
+
+def _grouped(jobs: Sequence[tuple[Article, Article]]) -> list[int]:
+    """Return the job numbers with the pairs of each connected group of articles together
+    (groups in the order of their first pair, pairs in job order): a worker then prepares an
+    article once for all its pairs, where candidate order spreads them over many chunks."""
+    parent: dict[str, str] = {}
+
+    def root(x: str) -> str:
+        while (up := parent.setdefault(x, x)) != x:
+            parent[x] = parent.setdefault(up, up)
+            x = up
+        return x
+
+    for a, b in jobs:
+        ra, rb = root(a.id), root(b.id)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    first: dict[str, int] = {}
+    group = [first.setdefault(root(a.id), n) for n, (a, _) in enumerate(jobs)]
+    return sorted(range(len(jobs)), key=lambda n: (group[n], n))
 
 
 def _compare_in_workers(
     todo: Sequence[Job], settings: Settings, docs: DocumentCache
 ) -> Iterator[tuple[int, Article, Article, Comparison, str]]:
-    """Compare pairs in ``settings.run.processes`` processes; results keep the input order.
+    """Compare pairs in ``settings.run.processes`` processes; each result comes with its job's
+    position, the pairs of one connected group of articles together (``_grouped``).
 
     Workers are forked while no sentence model is loaded in this process (cheap, and safe),
     and then start from the documents ``docs`` holds; once torch is loaded they are spawned,
-    since forking a threaded torch can hang, and prepare what they compare themselves.
+    since forking a threaded torch can hang, and prepare what they compare themselves. Either
+    way they get the list of pairs once, at start, and then only job numbers.
     """
     method = "spawn" if "torch" in sys.modules else "fork"
     context = multiprocessing.get_context(method)
     inherited = docs if method == "fork" else None
     jobs = [(a, b) for _, a, b in todo]
+    order = _grouped(jobs)
     chunk = max(1, min(64, len(jobs) // (settings.run.processes * 8)))
     with (
         forking(),
@@ -615,12 +643,13 @@ def _compare_in_workers(
             max_workers=settings.run.processes,
             mp_context=context,
             initializer=_worker_start,
-            initargs=(settings, inherited),
+            initargs=(settings, inherited, jobs),
         ) as pool,
     ):
-        for (position, a, b), (result, payload) in zip(
-            todo, pool.map(_worker_compare, jobs, chunksize=chunk), strict=True
+        for n, (result, payload) in zip(
+            order, pool.map(_worker_compare, order, chunksize=chunk), strict=True
         ):
+            position, a, b = todo[n]
             yield position, a, b, result, payload
 
 
