@@ -822,3 +822,20 @@ def test_role_prefilter_skips_story_sentences() -> None:
     assert not _may_be_ruled("The issue is targeted at Europe, with no Japanese co-managers.")
     assert not _may_be_ruled("Maduro said he would not step down.")
     assert _may_be_ruled("(AFP Photo)") and _may_be_ruled("Example Media. All rights reserved.")
+
+
+def test_a_documents_body_is_read_once_and_never_carried_into_a_changed_copy() -> None:
+    import pickle
+    from dataclasses import replace
+
+    doc = prepared("LONDON (Reuters) - The port reopened on Monday.\n\nShips queued outside.")
+    body = doc.body
+    assert doc.body is body  # read once, then kept
+    assert doc.body_text == " ".join(s.norm for s in body)
+    assert [s.role for s in body] == [SentenceRole.BODY] * len(body)
+    shorter = replace(doc, sentences=doc.sentences[:1])
+    assert shorter.body == tuple(s for s in doc.sentences[:1] if s.role is SentenceRole.BODY)
+    assert len(shorter.body) < len(body)
+    back = pickle.loads(pickle.dumps(doc))
+    assert back == doc and back.body_text == doc.body_text
+    assert back == prepared(doc.article.text)  # the kept body takes no part in equality

@@ -214,7 +214,8 @@ def _bigrams(key: str) -> frozenset[str]:
 
 @dataclass(frozen=True, slots=True)
 class _Side:
-    """The body sentences of one document, readied for scoring."""
+    """The body sentences of one document with their comparison keys; a ``part`` of it is
+    readied for scoring (bigrams and anchors: empty on a side made by ``of``)."""
 
     sentences: tuple[Sentence, ...]
     keys: tuple[str, ...]
@@ -227,24 +228,28 @@ class _Side:
         return self.positions[item] if self.positions else item
 
     def part(self, items: Sequence[int]) -> _Side:
-        """Return the side made of the sentences at ``items`` (ascending body positions)."""
+        """Return the side made of the sentences at ``items`` (ascending body positions),
+        readied for scoring: their bigrams and anchors are read now."""
+        sentences = tuple(self.sentences[i] for i in items)
+        keys = tuple(self.keys[i] for i in items)
         return _Side(
-            sentences=tuple(self.sentences[i] for i in items),
-            keys=tuple(self.keys[i] for i in items),
-            bigrams=tuple(self.bigrams[i] for i in items),
-            anchors=tuple(self.anchors[i] for i in items),
+            sentences=sentences,
+            keys=keys,
+            bigrams=tuple(map(_bigrams, keys)),
+            anchors=tuple(text_anchors(s.norm) for s in sentences),
             positions=tuple(self.position(i) for i in items),
         )
 
     @classmethod
     def of(cls, document: Document) -> _Side:
+        """Return the body sentences of ``document`` with their keys only: most sentences of
+        a copy pair by equal keys, and ``part`` reads bigrams and anchors of those left."""
         body = document.body
-        keys = tuple(comparison_key(s.norm) for s in body)
         return cls(
             sentences=body,
-            keys=keys,
-            bigrams=tuple(_bigrams(k) for k in keys),
-            anchors=tuple(text_anchors(s.norm) for s in body),
+            keys=tuple(comparison_key(s.norm) for s in body),
+            bigrams=(),
+            anchors=(),
         )
 
     @classmethod

@@ -132,6 +132,9 @@ class Document:
     dateline: str | None = None  # e.g. "CARACAS"
     attribution: str | None = None  # agency tag found in the text, e.g. "AFP"
     update_marker: int | None = None  # N of an "UPDATE N" marker in title or text
+    # ``body`` and ``body_text``, read once (a document is compared with several others)
+    _body: tuple[Sentence, ...] | None = field(default=None, init=False, repr=False, compare=False)
+    _body_text: str | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def id(self) -> str:
@@ -140,12 +143,20 @@ class Document:
     @property
     def body(self) -> tuple[Sentence, ...]:
         """The sentences that carry the story (role BODY)."""
-        return tuple(s for s in self.sentences if s.role is SentenceRole.BODY)
+        if self._body is None:
+            body = tuple(s for s in self.sentences if s.role is SentenceRole.BODY)
+            object.__setattr__(self, "_body", body)
+            return body
+        return self._body
 
     @property
     def body_text(self) -> str:
         """Normalised body sentences joined by single spaces."""
-        return " ".join(s.norm for s in self.body)
+        if self._body_text is None:
+            text = " ".join(s.norm for s in self.body)
+            object.__setattr__(self, "_body_text", text)
+            return text
+        return self._body_text
 
 
 @dataclass(frozen=True, slots=True)

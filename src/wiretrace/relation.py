@@ -15,6 +15,7 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from wiretrace.align import Matching, alignment_of, match_sentences, text_anchors
@@ -274,9 +275,15 @@ def _quotations(document: Document) -> list[list[str]]:
     ]
 
 
+@lru_cache(maxsize=64)  # pure; a pair asks for each side's more than once
+def _spaced_words(text: str) -> str:
+    """Return the lower-cased words of ``text`` joined by single spaces, with a space around."""
+    return " " + " ".join(_QUOTE_WORDS.findall(text.lower())) + " "
+
+
 def _shared_quotes(source: Document, derivative: Document) -> int:
     """Count the derivative's quotations of 4+ words whose opening words the source has."""
-    source_words = " " + " ".join(_QUOTE_WORDS.findall(source.body_text.lower())) + " "
+    source_words = _spaced_words(source.body_text)
     return sum(
         1 for words in _quotations(derivative) if " " + " ".join(words[:6]) + " " in source_words
     )
@@ -295,7 +302,7 @@ _QUOTE_WORDS = re.compile(r"\w+")
 
 def _own_quotes(source: Document, derivative: Document) -> int:
     """Count the derivative's quotations of 4+ words whose opening words the source lacks."""
-    source_words = " " + " ".join(_QUOTE_WORDS.findall(source.body_text.lower())) + " "
+    source_words = _spaced_words(source.body_text)
     count = 0
     for quotation in _QUOTATION.findall(derivative.body_text):
         words = _QUOTE_WORDS.findall(quotation.lower())
