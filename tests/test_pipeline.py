@@ -91,7 +91,10 @@ def test_one_or_two_processes_give_the_same_families(sample_dir: Path, tmp_path:
         service.ingest([sample_dir / "articles"])
         report = service.analyze()
         assert report.verified > 20
-        results.append(report.families)
+        ids = [a.id for a in service.corpus()]
+        stored = [(c.a_id, c.b_id, c.comparison_json) for c in service.store.comparisons_of(ids)]
+        assert len(stored) == report.verified
+        results.append((report.families, stored))
         service.close()
     assert results[0] == results[1]
 
@@ -101,11 +104,49 @@ def test_workers_get_the_pairs_of_a_group_of_articles_together() -> None:
 
     art = {name: Article(name, f"text of {name}") for name in "abcdefgh"}
     pairs = [("a", "b"), ("c", "d"), ("e", "f"), ("b", "g"), ("d", "h"), ("g", "a"), ("c", "h")]
-    order = _grouped([(art[x], art[y]) for x, y in pairs])
+    order = _grouped([(art[x], art[y], False) for x, y in pairs])
     assert sorted(order) == list(range(len(pairs)))  # every job once
     # a-b-g first (its first pair is job 0), then c-d-h, then e-f; job order within a group
     assert order == [0, 3, 5, 1, 4, 6, 2]
     assert _grouped([]) == []
+
+
+def test_a_pair_without_shared_text_or_facts_is_triaged_unread_else_compared() -> None:
+    import json
+
+    from wiretrace.candidates import features
+    from wiretrace.pipeline import DocumentCache, LazyEncoder, _judge_pair
+    from wiretrace.text import prepare
+
+    settings = replace(Settings(), embed=EmbedSettings(model="hashing"))
+    harbour = Article(
+        "harbour",
+        "Crane operators at Port Velling moved 4,200 containers on Monday. "
+        "Harbour master Ilse Brandt said the night shift would stay until March.",
+    )
+    orchard = Article(
+        "orchard",
+        "The Kestrel Valley apple harvest reached 310 tonnes this week. "
+        "Grower Tomas Reyes expects prices to fall before the Lisbon fair.",
+    )
+    copy = Article("copy", harbour.text)
+    features_of = {
+        a.id: features(prepare(a), settings.candidates) for a in (harbour, orchard, copy)
+    }
+    encoder = LazyEncoder(settings)
+    docs = DocumentCache(8)
+    verdict, payload = _judge_pair(harbour, orchard, True, features_of, docs, encoder, settings)
+    assert verdict is None  # unrelated: not held
+    stored = json.loads(payload)
+    assert stored["relation"] == "unrelated"
+    assert stored["evidence"][0].startswith("triage: proposed without shared text")
+    assert len(docs._docs) == 0  # judged from the features: nothing was prepared
+    verdict, payload = _judge_pair(harbour, copy, True, features_of, docs, encoder, settings)
+    assert verdict is not None and verdict.relation is Relation.VERBATIM  # shares facts: compared
+    assert json.loads(payload)["relation"] == "verbatim"
+    verdict, payload = _judge_pair(harbour, orchard, False, features_of, docs, encoder, settings)
+    assert verdict is None and json.loads(payload)["relation"] == "unrelated"
+    assert not json.loads(payload)["evidence"][0].startswith("triage")  # aligned, not triaged
 
 
 def test_a_link_the_ranking_turns_into_nothing_keeps_its_own_direction(tmp_path: Path) -> None:

@@ -14,7 +14,7 @@ import logging
 import multiprocessing
 import sys
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -302,8 +302,9 @@ class Service:
         progress: Progress,
     ) -> tuple[list[Comparison], int]:
         """Return the comparisons of the candidates that are related (in candidate order) and
-        how many were judged now: each is stored, triaged from the features (a pair proposed
-        without shared text that shares too few facts), or compared now.
+        how many were judged now: each is stored, or judged now (``_judge_pair``: triaged from
+        the features when proposed without shared text and sharing too few facts, else
+        compared), in worker processes when there are many.
 
         Unrelated verdicts go to the store but are not held: families ignore them, and in a
         large pile they are most of the candidates. New verdicts are written in batches.
@@ -312,20 +313,6 @@ class Service:
         related: dict[int, Comparison] = {}
         todo: list[Job] = []
         fresh: list[tuple[str, str, str, str, str]] = []
-        written = 0
-
-        def keep(position: int, comparison: Comparison) -> None:
-            if comparison.relation is not Relation.UNRELATED:
-                related[position] = comparison
-
-        def write(a: Article, b: Article, payload: str) -> None:
-            nonlocal written
-            fresh.append((a.id, a.content_hash, b.id, b.content_hash, payload))
-            if len(fresh) >= COMPARISON_BATCH:
-                self.store.put_comparisons(fresh)
-                written += len(fresh)
-                fresh.clear()
-
         for position, candidate in enumerate(candidates):
             if position % KNOWN_BLOCK == 0:  # stored verdicts are read a block at a time
                 block = candidates[position : position + KNOWN_BLOCK]
@@ -335,33 +322,32 @@ class Service:
             stored = known.get((a.id, a.content_hash, b.id, b.content_hash))
             data = json.loads(stored) if stored is not None else None
             if data is not None and data.get("rules") == RULES:  # else judged under old rules
-                keep(position, comparison_from_dict(data))
+                comparison = comparison_from_dict(data)
+                if comparison.relation is not Relation.UNRELATED:
+                    related[position] = comparison
                 continue
-            cheap = None
-            if not shares_text(candidate):
-                overlap, shared = fact_overlap(features_of[a.id], features_of[b.id])
-                cheap = triage_by_facts(a.id, b.id, overlap, shared)
-            if cheap is None:
-                todo.append((position, a, b))
-                continue
-            write(a, b, json.dumps(unaligned_to_dict(cheap)))
+            todo.append((position, a, b, not shares_text(candidate)))
         known.clear()
         for done, (position, a, b, result, payload) in enumerate(
-            self._compare_all(todo, docs), start=1
+            self._judge_all(todo, features_of, docs), start=1
         ):
-            keep(position, result)
-            write(a, b, payload)
+            if result is not None:
+                related[position] = result
+            fresh.append((a.id, a.content_hash, b.id, b.content_hash, payload))
+            if len(fresh) >= COMPARISON_BATCH:
+                self.store.put_comparisons(fresh)
+                fresh.clear()
             if done % 20 == 0 or done == len(todo):
                 progress("verify", done, len(todo))
         self.store.put_comparisons(fresh)
-        written += len(fresh)
-        return [related[position] for position in sorted(related)], written
+        return [related[position] for position in sorted(related)], len(todo)
 
-    def _compare_all(
-        self, todo: Sequence[Job], docs: DocumentCache
-    ) -> Iterator[tuple[int, Article, Article, Comparison, str]]:
-        """Compare each pair, in worker processes when there are enough; yields each with its
-        position (in input order here; workers yield the pairs of a group of articles together).
+    def _judge_all(
+        self, todo: Sequence[Job], features_of: dict[str, CandidateFeatures], docs: DocumentCache
+    ) -> Iterator[tuple[int, Article, Article, Comparison | None, str]]:
+        """Judge each pair (``_judge_pair``), in worker processes when there are enough; yields
+        each with its position (in input order here; workers yield the pairs of a group of
+        articles together).
 
         Forked workers start with the documents ``docs`` holds and prepare the rest
         themselves.
@@ -369,11 +355,14 @@ class Service:
         run = self.settings.run
         # workers build their encoder from the settings: an injected encoder keeps work here
         from_settings = isinstance(self.encoder, LazyEncoder)
-        if from_settings and run.processes > 1 and len(todo) >= run.parallel_min_pairs:
-            yield from _compare_in_workers(todo, self.settings, docs)
+        compared = sum(1 for job in todo if not job[3])  # at least these are aligned
+        if from_settings and run.processes > 1 and compared >= run.parallel_min_pairs:
+            yield from _judge_in_workers(todo, features_of, self.settings, docs)
             return
-        for position, a, b in todo:
-            result, payload = _compare_pair(docs.get(a), docs.get(b), self.encoder, self.settings)
+        for position, a, b, triaged in todo:
+            result, payload = _judge_pair(
+                a, b, triaged, features_of, docs, self.encoder, self.settings
+            )
             yield position, a, b, result, payload
 
     def check(self, article: Article) -> CheckResult:
@@ -533,10 +522,33 @@ def _compare_pair(
     return result, json.dumps(comparison_to_dict(result, *_ordered(result, da, db)))
 
 
+def _judge_pair(
+    a: Article,
+    b: Article,
+    triaged: bool,
+    features_of: Mapping[str, CandidateFeatures],
+    docs: DocumentCache,
+    encoder: Encoder,
+    settings: Settings,
+) -> tuple[Comparison | None, str]:
+    """Return the verdict of a candidate pair (None when unrelated: families ignore those)
+    and its stored JSON. With ``triaged`` (proposed without shared text), a pair whose
+    features share too few names and numbers is judged unrelated from them
+    (``relation.triage_by_facts``), unread; any other pair is compared."""
+    if triaged:
+        overlap, shared = fact_overlap(features_of[a.id], features_of[b.id])
+        cheap = triage_by_facts(a.id, b.id, overlap, shared)
+        if cheap is not None:
+            return None, json.dumps(unaligned_to_dict(cheap))
+    result, payload = _compare_pair(docs.get(a), docs.get(b), encoder, settings)
+    return (None if result.relation is Relation.UNRELATED else result), payload
+
+
 FEATURE_BATCH = 5000  # computed features written to the store this many at a time
 COMPARISON_BATCH = 5000  # new verdicts written to the store this many at a time
 KNOWN_BLOCK = 5000  # candidates whose stored verdicts are looked up together
-Job = tuple[int, Article, Article]  # a pair to compare: (position, article a, article b)
+Job = tuple[int, Article, Article, bool]
+"""A pair to judge: its position, its two articles, and whether it may be triaged by facts."""
 DOCUMENT_CACHE = 4096  # prepared documents a process keeps (candidates come sorted by id)
 
 
@@ -585,21 +597,32 @@ _WORKER: dict[str, Any] = {}
 
 
 def _worker_start(
-    settings: Settings, inherited: DocumentCache | None, jobs: Sequence[tuple[Article, Article]]
+    settings: Settings,
+    inherited: DocumentCache | None,
+    jobs: Sequence[tuple[Article, Article, bool]],
+    features_of: Mapping[str, CandidateFeatures],
 ) -> None:
     _WORKER["settings"] = settings
     _WORKER["encoder"] = LazyEncoder(settings)
     _WORKER["docs"] = inherited if inherited is not None else DocumentCache(DOCUMENT_CACHE)
     _WORKER["jobs"] = jobs
+    _WORKER["features"] = features_of
 
 
-def _worker_compare(job: int) -> tuple[Comparison, str]:
-    a, b = _WORKER["jobs"][job]
-    docs: DocumentCache = _WORKER["docs"]
-    return _compare_pair(docs.get(a), docs.get(b), _WORKER["encoder"], _WORKER["settings"])
+def _worker_judge(job: int) -> tuple[Comparison | None, str]:
+    a, b, triaged = _WORKER["jobs"][job]
+    return _judge_pair(
+        a,
+        b,
+        triaged,
+        _WORKER["features"],
+        _WORKER["docs"],
+        _WORKER["encoder"],
+        _WORKER["settings"],
+    )
 
 
-def _grouped(jobs: Sequence[tuple[Article, Article]]) -> list[int]:
+def _grouped(jobs: Sequence[tuple[Article, Article, bool]]) -> list[int]:
     """Return the job numbers with the pairs of each connected group of articles together
     (groups in the order of their first pair, pairs in job order): a worker then prepares an
     article once for all its pairs, where candidate order spreads them over many chunks."""
@@ -611,30 +634,37 @@ def _grouped(jobs: Sequence[tuple[Article, Article]]) -> list[int]:
             x = up
         return x
 
-    for a, b in jobs:
+    for a, b, _ in jobs:
         ra, rb = root(a.id), root(b.id)
         if ra != rb:
             parent[max(ra, rb)] = min(ra, rb)
     first: dict[str, int] = {}
-    group = [first.setdefault(root(a.id), n) for n, (a, _) in enumerate(jobs)]
+    group = [first.setdefault(root(a.id), n) for n, (a, _, _) in enumerate(jobs)]
     return sorted(range(len(jobs)), key=lambda n: (group[n], n))
 
 
-def _compare_in_workers(
-    todo: Sequence[Job], settings: Settings, docs: DocumentCache
-) -> Iterator[tuple[int, Article, Article, Comparison, str]]:
-    """Compare pairs in ``settings.run.processes`` processes; each result comes with its job's
+def _judge_in_workers(
+    todo: Sequence[Job],
+    features_of: Mapping[str, CandidateFeatures],
+    settings: Settings,
+    docs: DocumentCache,
+) -> Iterator[tuple[int, Article, Article, Comparison | None, str]]:
+    """Judge pairs in ``settings.run.processes`` processes; each result comes with its job's
     position, the pairs of one connected group of articles together (``_grouped``).
 
     Workers are forked while no sentence model is loaded in this process (cheap, and safe),
     and then start from the documents ``docs`` holds; once torch is loaded they are spawned,
     since forking a threaded torch can hang, and prepare what they compare themselves. Either
-    way they get the list of pairs once, at start, and then only job numbers.
+    way they get the pairs and the features once, at start, and then only job numbers; the
+    verdicts of unrelated pairs come back as their JSON only.
     """
     method = "spawn" if "torch" in sys.modules else "fork"
     context = multiprocessing.get_context(method)
     inherited = docs if method == "fork" else None
-    jobs = [(a, b) for _, a, b in todo]
+    if method == "spawn":  # what goes to a spawned worker is pickled: only what it reads
+        needed = {x.id for _, a, b, triaged in todo if triaged for x in (a, b)}
+        features_of = {k: features_of[k] for k in needed}
+    jobs = [(a, b, triaged) for _, a, b, triaged in todo]
     order = _grouped(jobs)
     chunk = max(1, min(64, len(jobs) // (settings.run.processes * 8)))
     with (
@@ -643,13 +673,13 @@ def _compare_in_workers(
             max_workers=settings.run.processes,
             mp_context=context,
             initializer=_worker_start,
-            initargs=(settings, inherited, jobs),
+            initargs=(settings, inherited, jobs, features_of),
         ) as pool,
     ):
         for n, (result, payload) in zip(
-            order, pool.map(_worker_compare, order, chunksize=chunk), strict=True
+            order, pool.map(_worker_judge, order, chunksize=chunk), strict=True
         ):
-            position, a, b = todo[n]
+            position, a, b, _ = todo[n]
             yield position, a, b, result, payload
 
 
