@@ -242,6 +242,30 @@ def test_verdicts_written_in_batches_are_all_stored(
     service.close()
 
 
+def test_a_corpus_fingerprinted_without_analysis_can_be_checked_against(
+    sample_dir: Path, tmp_path: Path
+) -> None:
+    from wiretrace.config import RunSettings
+
+    service = service_for(tmp_path)
+    service.settings = replace(
+        service.settings, run=RunSettings(processes=2, parallel_min_articles=4)
+    )
+    service.ingest([sample_dir / "articles"])
+    seen: list[tuple[int, int]] = []
+    computed = service.fingerprint(lambda stage, done, total: seen.append((done, total)), block=10)
+    stored = service.store.count_articles()
+    assert computed == stored == service.store.count_features()
+    assert seen[-1] == (stored, stored) and len(seen) == -(-stored // 10)
+    assert service.fingerprint() == 0  # current features are kept
+    original = service.article("rail-strike-kns-original")
+    found = service.check(Article("probe", original.text + "\n\nA line added by the copy."))
+    assert found.best is not None and found.best.stored.id == "rail-strike-kns-original"
+    # analysis reuses the features the fingerprint stored
+    assert service.analyze().featured == 0
+    service.close()
+
+
 def test_check_keeps_its_index_until_the_stored_features_change(tmp_path: Path) -> None:
     story = " ".join(
         f"Line {n} of the ferry report says vessel {n} carried {n * 90} passengers to Ostby."

@@ -136,6 +136,23 @@ def test_features_keep_one_current_row_per_article(store: Store) -> None:
     assert store.features() == {"a": ("h4", '{"n": 4}'), "b": ("h2", '{"n": 2}')}
 
 
+def test_features_and_articles_are_read_through_in_batches(store: Store) -> None:
+    rows = [(f"a{n:02d}", f"h{n}", f'{{"n": {n}}}') for n in range(23)]
+    store.put_features(reversed(rows))
+    assert list(store.iter_features(batch=5)) == rows  # id order, across 5 queries
+    assert list(store.iter_features(batch=23)) == rows  # a batch exactly full
+    assert store.features_of(["a03", "a17", "zz", "a03"]) == {
+        "a03": ("h3", '{"n": 3}'),
+        "a17": ("h17", '{"n": 17}'),
+    }
+    assert store.features_of([]) == {}
+    store.put_articles([_story(f"s{n:02d}", f"text {n}") for n in range(7)])
+    store.put_articles([_story("s03", "text 3, edited")])
+    read = list(store.iter_articles(batch=3))
+    assert [a.id for a in read] == [f"s{n:02d}" for n in range(7)]
+    assert read[3].text == "text 3, edited"  # the latest version only
+
+
 def test_comparisons_keep_one_current_row_per_pair(store: Store) -> None:
     store.put_comparisons([("a", "ha", "b", "hb", "{}"), ("a", "ha", "c", "hc", '{"x": 1}')])
     store.put_comparisons([("a", "ha2", "b", "hb", '{"y": 2}')])

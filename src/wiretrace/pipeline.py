@@ -9,6 +9,7 @@ the new or changed articles need.
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 import multiprocessing
@@ -31,6 +32,7 @@ from wiretrace.candidates import (
     features_scheme,
     shares_text,
 )
+from wiretrace.candidates.frozen import FrozenIndex
 from wiretrace.config import Settings
 from wiretrace.embed import Encoder, Matrix, get_encoder
 from wiretrace.errors import InputError, NotFoundError
@@ -398,15 +400,65 @@ class Service:
     def _stored_index(self) -> CandidateIndex:
         """Return the candidate index of the stored features, built once and kept while the
         store holds the same features (this service's own writes drop it; another process's
-        are seen by the feature count)."""
+        are seen by the feature count).
+
+        It is a ``FrozenIndex``: the stored features are read through once into numpy
+        columns, and a candidate's features are read back from the store when it is judged,
+        so a stored corpus of a million articles is checked against in a few GB.
+        """
         count = self.store.count_features()
         if self._index is None or self._index[0] != count:
-            index = CandidateIndex(self.settings.candidates)
-            for _, (_, payload) in sorted(self.store.features().items()):
-                index.add(CandidateFeatures.from_json(payload))
-            index.fix_counts(for_queries=True)  # each check then reads weights from tables
+            self._index = None  # the old one goes before the new one is built
+            stored = (CandidateFeatures.from_json(row[2]) for row in self.store.iter_features())
+            index = FrozenIndex.build(stored, self.settings.candidates, self._stored_features)
             self._index = (count, index)
         return self._index[1]
+
+    def _stored_features(self, article_ids: Sequence[str]) -> dict[str, CandidateFeatures]:
+        """Return the stored features of ``article_ids`` (those stored), parsed."""
+        found = self.store.features_of(article_ids)
+        return {k: CandidateFeatures.from_json(payload) for k, (_, payload) in found.items()}
+
+    def fingerprint(self, progress: Progress = _no_progress, block: int = 20000) -> int:
+        """Compute and store the candidate features of every stored article (latest versions)
+        that lacks current ones, so ``check`` can run against a corpus that was never
+        analysed; return how many were computed.
+
+        The store is read through ``block`` articles at a time and nothing is held, so a
+        corpus larger than memory can be fingerprinted (features are computed in forked
+        workers when there are many).
+        """
+        scheme = features_scheme(self.settings.candidates)
+        total = self.store.count_articles()
+        done = computed = 0
+        articles = self.store.iter_articles()
+        while batch := list(itertools.islice(articles, block)):
+            known = self.store.features_of(a.id for a in batch)
+            todo = [
+                a
+                for a in batch
+                if (stored := known.get(a.id)) is None
+                or stored[0] != a.content_hash
+                or CandidateFeatures.from_json(stored[1]).scheme != scheme
+            ]
+            run = self.settings.run
+            found: Iterable[parallel.Featured]
+            if parallel.can_fork(run.processes, len(todo), run.parallel_min_articles):
+                found = parallel.featurize(todo, self.settings, run.processes)
+            else:
+                found = (parallel.featured(prepare(a), self.settings) for a in todo)
+            rows = [
+                (a.id, a.content_hash, payload)
+                for a, (_, _, payload) in zip(todo, found, strict=True)
+            ]
+            for start in range(0, len(rows), FEATURE_BATCH):
+                self.store.put_features(rows[start : start + FEATURE_BATCH])
+            if rows:
+                self._index = None
+            computed += len(rows)
+            done += len(batch)
+            progress("fingerprint", done, total)
+        return computed
 
     # -- reading ------------------------------------------------------------------
 

@@ -592,8 +592,7 @@ class CandidateIndex:
         articles), sorted, and their weights."""
         table = self._weight_table(stats)
         if table is not None:
-            rare = sorted(a for a in shared if a in table.numbers)
-            return rare, [table.weights[table.numbers[a]] for a in rare]
+            return table.weights_of(shared)
         rare, weights = [], []
         for anchor in sorted(shared):
             weight = self._anchor_weight(self._anchors.count(anchor) + stats.extra, stats)
@@ -725,6 +724,11 @@ class _AnchorTable:
             lengths=length_array,
             held=np.asarray(held, dtype=np.int64),
         )
+
+    def weights_of(self, shared: Iterable[str]) -> tuple[list[str], list[float]]:
+        """Return the anchors of ``shared`` that weigh, sorted, and their weights."""
+        rare = sorted(a for a in shared if a in self.numbers)
+        return rare, [self.weights[self.numbers[a]] for a in rare]
 
     def holders(
         self, anchors: Iterable[str]

@@ -231,6 +231,9 @@ def article_vectors(
     return ArticleVectors(_quantise(_hashed_vectors(body, kinds)))
 
 
+_NORM_BLOCK = 65536  # rows whose norms ``of_matrix`` computes at a time
+
+
 class SemanticIndex:
     """Exact nearest-neighbour search over int8 article and lead vectors.
 
@@ -245,6 +248,23 @@ class SemanticIndex:
         self._rows: list[Int8Matrix] = []
         self._matrix: Int8Matrix | None = None  # (n, 2, d): every added article's rows
         self._norms: npt.NDArray[np.float64] | None = None
+
+    @classmethod
+    def of_matrix(cls, ids: Sequence[str], matrix: Int8Matrix) -> SemanticIndex:
+        """Return the index of stacked rows (``matrix[i]``: the rows of ``ids[i]``), its norms
+        computed a block at a time (never a float copy of the whole matrix)."""
+        index = cls()
+        index._ids = list(ids)
+        index._position = {article_id: n for n, article_id in enumerate(index._ids)}
+        if not index._ids:
+            return index
+        norms = np.empty(matrix.shape[:2], dtype=np.float64)
+        for start in range(0, len(matrix), _NORM_BLOCK):
+            wide = matrix[start : start + _NORM_BLOCK].astype(np.float32)
+            squares = np.einsum("nkd,nkd->nk", wide, wide).astype(np.float64)
+            norms[start : start + _NORM_BLOCK] = np.sqrt(squares)
+        index._matrix, index._norms = matrix, norms
+        return index
 
     def __len__(self) -> int:
         return len(self._ids)

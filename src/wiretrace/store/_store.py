@@ -166,6 +166,23 @@ class Store:
         with self._transaction() as connection:
             return [_article(row) for row in connection.execute(query)]
 
+    def iter_articles(self, batch: int = 2000) -> Iterator[Article]:
+        """Yield the latest version of every article, ordered by id, ``batch`` rows a query
+        (a corpus larger than memory is read through, not loaded)."""
+        table = schema.articles
+        after: str | None = None
+        while True:
+            query = select(table).where(table.c.is_latest.is_(True))
+            if after is not None:
+                query = query.where(table.c.id > after)
+            query = query.order_by(table.c.id).limit(batch)
+            with self._transaction() as connection:
+                found = [_article(row) for row in connection.execute(query)]
+            yield from found
+            if len(found) < batch:
+                return
+            after = found[-1].id
+
     def versions(self, article_id: str) -> list[tuple[int, Article]]:
         """Return every version of an article as (version, article), oldest first.
 
@@ -226,6 +243,39 @@ class Store:
                 row.article_id: (row.content_hash, row.features_json)
                 for row in connection.execute(query)
             }
+
+    def iter_features(self, batch: int = 5000) -> Iterator[tuple[str, str, str]]:
+        """Yield (article_id, content_hash, features_json) of every stored article's features,
+        in id order, ``batch`` rows a query (never all of them in memory)."""
+        table = schema.features
+        after: str | None = None
+        while True:
+            query = select(table)
+            if after is not None:
+                query = query.where(table.c.article_id > after)
+            query = query.order_by(table.c.article_id).limit(batch)
+            with self._transaction() as connection:
+                found = [
+                    (row.article_id, row.content_hash, row.features_json)
+                    for row in connection.execute(query)
+                ]
+            yield from found
+            if len(found) < batch:
+                return
+            after = found[-1][0]
+
+    def features_of(self, article_ids: Iterable[str]) -> dict[str, tuple[str, str]]:
+        """Return article_id -> (content_hash, features_json) of those of ``article_ids``
+        that have stored features."""
+        table = schema.features
+        ordered = sorted(set(article_ids))
+        found: dict[str, tuple[str, str]] = {}
+        with self._transaction() as connection:
+            for start in range(0, len(ordered), _CHUNK):
+                query = select(table).where(table.c.article_id.in_(ordered[start : start + _CHUNK]))
+                for row in connection.execute(query):
+                    found[row.article_id] = (row.content_hash, row.features_json)
+        return found
 
     def put_comparisons(self, rows: Iterable[tuple[str, str, str, str, str]]) -> None:
         """Store (a_id, a_hash, b_id, b_hash, comparison_json) rows, one current row per pair.

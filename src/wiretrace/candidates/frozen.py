@@ -1,0 +1,376 @@
+"""A candidate index of a large stored corpus, held as numpy columns, for checks.
+
+``CandidateIndex`` keeps every article's features as Python objects and its postings as
+dicts: some 45 KB an article, so a stored corpus of a million articles would need ~45 GB
+to check one new article against. ``FrozenIndex`` holds only what finding and weighing
+candidates reads, as sorted numpy columns (~3 KB an article):
+
+* the band hashes of both LSH indexes, each band sorted with the numbers of its holders;
+* the distinct line hashes of each article, sorted with their holders;
+* the 64-bit hashes of the anchors, sorted, with how many articles hold each and who;
+* the int8 semantic vectors, stacked.
+
+The features of an article are read back (``load``: from the store) only when it is judged
+as a candidate. Judging is ``CandidateIndex``'s own code: the columns answer the same
+questions its dicts do, so a query finds exactly the candidates a ``CandidateIndex`` of the
+same features, in the same order, finds (``tests/test_candidates.py`` checks it). A frozen
+index takes no ``add``: it is built once from a stream of features (``build``).
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+
+import numpy as np
+import numpy.typing as npt
+import xxhash
+
+from wiretrace.candidates import CandidateFeatures, CandidateIndex, _Stats
+from wiretrace.candidates.lsh import LSHIndex
+from wiretrace.candidates.semantic import ArticleVectors, SemanticIndex
+from wiretrace.config import CandidateSettings
+from wiretrace.runtime import paused_gc
+
+__all__ = ["FrozenIndex"]
+
+Loader = Callable[[Sequence[str]], Mapping[str, CandidateFeatures]]
+"""Reads the features of some stored articles by id (those it holds)."""
+
+FEATURE_CACHE = 4096  # features read back for judging, kept for the next checks
+
+
+def anchor_hashes(anchors: Iterable[str]) -> npt.NDArray[np.uint64]:
+    """Return the 64-bit hash of each anchor, in order."""
+    digest = xxhash.xxh3_64_intdigest
+    return np.fromiter((digest(a.encode("utf-8")) for a in anchors), dtype=np.uint64)
+
+
+class _Sorted:
+    """Keys sorted with the number of the article holding each (ascending per key): the
+    postings of one inverted index, as two arrays."""
+
+    def __init__(self, keys: npt.NDArray[np.uint64], holders: npt.NDArray[np.int32]) -> None:
+        order = np.argsort(keys, kind="stable")  # holders stay in the order added
+        self.keys = keys[order]
+        self.holders = holders[order]
+
+    def range(self, key: int) -> tuple[int, int]:
+        """Return the slice of the holders of ``key``."""
+        found = np.uint64(key)
+        return (
+            int(np.searchsorted(self.keys, found, side="left")),
+            int(np.searchsorted(self.keys, found, side="right")),
+        )
+
+    def count(self, key: int) -> int:
+        start, stop = self.range(key)
+        return stop - start
+
+    def numbers(self, key: int) -> npt.NDArray[np.int32]:
+        start, stop = self.range(key)
+        return self.holders[start:stop]
+
+
+class _Columns:
+    """Keys and their holders' numbers gathered as plain lists, moved into numpy arrays a
+    block at a time, and sorted once at the end."""
+
+    def __init__(self) -> None:
+        self._keys: list[int] = []
+        self._holders: list[int] = []
+        self._key_blocks: list[npt.NDArray[np.uint64]] = []
+        self._holder_blocks: list[npt.NDArray[np.int32]] = []
+
+    def add(self, keys: Sequence[int], number: int) -> None:
+        self._keys.extend(keys)
+        self._holders.extend([number] * len(keys))
+        if len(self._keys) >= _BLOCK:
+            self._flush()
+
+    def _flush(self) -> None:
+        self._key_blocks.append(np.asarray(self._keys, dtype=np.uint64))
+        self._holder_blocks.append(np.asarray(self._holders, dtype=np.int32))
+        self._keys.clear()
+        self._holders.clear()
+
+    def sorted(self) -> _Sorted:
+        self._flush()
+        keys, holders = np.concatenate(self._key_blocks), np.concatenate(self._holder_blocks)
+        self._key_blocks.clear()
+        self._holder_blocks.clear()
+        return _Sorted(keys, holders)
+
+
+class _Rows:
+    """Equal-shaped int8 arrays stacked a block at a time."""
+
+    def __init__(self) -> None:
+        self._rows: list[npt.NDArray[np.int8]] = []
+        self._blocks: list[npt.NDArray[np.int8]] = []
+
+    def add(self, rows: npt.NDArray[np.int8]) -> None:
+        self._rows.append(rows)
+        if len(self._rows) >= _BLOCK // 64:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self._rows:
+            self._blocks.append(np.stack(self._rows))
+            self._rows.clear()
+
+    def stacked(self) -> npt.NDArray[np.int8]:
+        self._flush()
+        if not self._blocks:
+            return np.zeros((0, 0, 0), dtype=np.int8)
+        return np.concatenate(self._blocks)
+
+
+_BLOCK = 1 << 20  # keys gathered before they move into numpy
+
+
+class _FrozenBands:
+    """``LSHIndex``'s answers from sorted band columns: one ``_Sorted`` per band."""
+
+    def __init__(self, shape: LSHIndex, bands: list[_Sorted], index: FrozenIndex) -> None:
+        self.shape = shape
+        self.bands = bands
+        self._index = index
+
+    def band_hashes(self, hashvalues: Sequence[int]) -> list[int]:
+        return self.shape.band_hashes(hashvalues)
+
+    def query(self, hashvalues: Sequence[int]) -> list[str]:
+        """Return the sorted ids sharing at least one band with ``hashvalues``."""
+        found: set[int] = set()
+        for column, band in zip(self.bands, self.shape.band_hashes(hashvalues), strict=True):
+            found.update(column.numbers(band).tolist())
+        ids = self._index._ids
+        return sorted(ids[n] for n in found)
+
+    def key_shares_band(self, key: str, bands: Sequence[int]) -> bool:
+        """Return True when the stored ``key`` shares a band with ``bands``."""
+        own = self.shape.band_hashes(self._index._features[key].signature)
+        return any(a == b for a, b in zip(own, bands, strict=True))
+
+    def keys_share_band(self, first: str, second: str) -> bool:
+        features = self._index._features
+        return self.key_shares_band(first, self.shape.band_hashes(features[second].signature))
+
+
+class _FrozenLines:
+    """``LineIndex``'s answers from the sorted line column."""
+
+    def __init__(self, lines: _Sorted, ids: Sequence[str]) -> None:
+        self._lines = lines
+        self._ids = ids
+
+    def holders(self, line: int) -> list[str]:
+        return [self._ids[n] for n in self._lines.numbers(line).tolist()]
+
+    def df(self, line: int) -> int:
+        return self._lines.count(line)
+
+
+class _FrozenAnchors:
+    """The anchors of every stored article: distinct hashes sorted, how many hold each, and
+    the holders of each in one array (``starts``)."""
+
+    def __init__(self, column: _Sorted) -> None:
+        keys, starts, counts = np.unique(column.keys, return_index=True, return_counts=True)
+        self.keys = keys
+        self.starts = starts.astype(np.int64)
+        self.counts = counts.astype(np.int64)
+        self.held = column.holders
+
+    def numbers(self, hashes: npt.NDArray[np.uint64]) -> npt.NDArray[np.int64]:
+        """Return the position of each hash among ``keys`` (-1: held by no stored article)."""
+        if not len(self.keys):
+            return np.full(len(hashes), -1, dtype=np.int64)
+        at = np.searchsorted(self.keys, hashes).astype(np.int64)
+        inside = at < len(self.keys)
+        found = np.zeros(len(hashes), dtype=bool)
+        found[inside] = self.keys[at[inside]] == hashes[inside]
+        return np.where(found, at, -1)
+
+
+class _AnchorView:
+    """``_AnchorTable``'s answers for one ``_Stats``, from the frozen anchors: an anchor
+    weighs what its stored holder count (plus the new article's, ``stats.extra``) gives."""
+
+    def __init__(self, anchors: _FrozenAnchors, index: FrozenIndex, stats: _Stats) -> None:
+        self.anchors = anchors
+        self.stats = stats
+        self._weigh = index._anchor_weight
+        self._weights: dict[int, float] = {}
+
+    def _weight(self, count: int) -> float:
+        weight = self._weights.get(count)
+        if weight is None:
+            weight = self._weights[count] = self._weigh(count + self.stats.extra, self.stats)
+        return weight
+
+    def _rare(self, anchors: Sequence[str]) -> tuple[npt.NDArray[np.int64], list[float]]:
+        """Return the positions of the anchors that weigh, in the order given, and weights."""
+        at = self.anchors.numbers(anchor_hashes(anchors))
+        known = at[at >= 0]
+        weights = [self._weight(c) for c in self.anchors.counts[known].tolist()]
+        keep = np.asarray([w > 0.0 for w in weights], dtype=bool)
+        return known[keep], [w for w in weights if w > 0.0]
+
+    def holders(
+        self, anchors: Iterable[str]
+    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
+        """Return the holders of each rare anchor of ``anchors``, concatenated in their order,
+        and that anchor's weight for each (``_AnchorTable.holders``)."""
+        chosen, weights = self._rare(list(anchors))
+        lengths = self.anchors.counts[chosen]
+        starts = self.anchors.starts[chosen]
+        ends = np.cumsum(lengths)
+        offsets = np.repeat(starts - (ends - lengths), lengths)
+        positions = offsets + np.arange(int(ends[-1]) if len(ends) else 0, dtype=np.int64)
+        held = self.anchors.held[positions].astype(np.int64)
+        return held, np.repeat(np.asarray(weights, dtype=np.float64), lengths)
+
+    def weights_of(self, shared: Iterable[str]) -> tuple[list[str], list[float]]:
+        """Return the anchors of ``shared`` that weigh, sorted, and their weights."""
+        ordered = sorted(shared)
+        at = self.anchors.numbers(anchor_hashes(ordered))
+        rare: list[str] = []
+        weights: list[float] = []
+        for anchor, position in zip(ordered, at.tolist(), strict=True):
+            if position < 0:
+                continue
+            weight = self._weight(int(self.anchors.counts[position]))
+            if weight > 0.0:
+                rare.append(anchor)
+                weights.append(weight)
+        return rare, weights
+
+
+class _LazyFeatures(Mapping[str, CandidateFeatures]):
+    """The stored articles' features by id, read back through ``load`` when asked for and
+    kept in a bounded cache."""
+
+    def __init__(self, numbers: Mapping[str, int], load: Loader, size: int) -> None:
+        self._numbers = numbers
+        self._load = load
+        self._size = size
+        self._cache: OrderedDict[str, CandidateFeatures] = OrderedDict()
+
+    def __len__(self) -> int:
+        return len(self._numbers)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._numbers)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._numbers
+
+    def get(self, key: str, default: object = None) -> CandidateFeatures | None:  # type: ignore[override]
+        # ``CandidateIndex._holds`` asks whether a features object is the one held: none is
+        # held here, and a query's own article must not be read for that
+        return None
+
+    def __getitem__(self, key: str) -> CandidateFeatures:
+        found = self._cache.get(key)
+        if found is not None:
+            self._cache.move_to_end(key)
+            return found
+        if key not in self._numbers:
+            raise KeyError(key)
+        loaded = self._load([key]).get(key)
+        if loaded is None:
+            raise KeyError(f"the features of {key!r} could not be read back")
+        self._cache[key] = loaded
+        while len(self._cache) > self._size:
+            self._cache.popitem(last=False)
+        return loaded
+
+
+class FrozenIndex(CandidateIndex):
+    """A ``CandidateIndex`` of a stored corpus in numpy columns, queried but never added to.
+
+    Build it with ``build``; ``query`` then answers as a ``CandidateIndex`` of the same
+    features (added in the same order, counts fixed ``for_queries``) would.
+    """
+
+    def __init__(self, settings: CandidateSettings, load: Loader, semantic: object = None) -> None:
+        super().__init__(settings)
+        self._load = load
+        self._frozen = False
+
+    @classmethod
+    def build(
+        cls,
+        all_features: Iterable[CandidateFeatures],
+        settings: CandidateSettings,
+        load: Loader,
+        cache: int = FEATURE_CACHE,
+    ) -> FrozenIndex:
+        """Return the frozen index of ``all_features`` (read once, in order, none kept);
+        ``load`` reads features back by id for judging.
+
+        Raises ValueError on a repeated id or features of another scheme.
+        """
+        index = cls(settings, load)
+        near_shape, excerpt_shape = index._near, index._excerpt
+        near = [_Columns() for _ in range(near_shape.bands)]
+        excerpt = [_Columns() for _ in range(excerpt_shape.bands)]
+        lines, anchors, vectors = _Columns(), _Columns(), _Rows()
+        digest = xxhash.xxh3_64_intdigest
+        vector_ids: list[str] = []
+        rows: list[int] = []
+        numbers: dict[str, int] = {}
+        ids: list[str] = []
+        with paused_gc():
+            for f in all_features:
+                index._check(f)
+                if f.article_id in numbers:
+                    raise ValueError(f"article already in the candidate index: {f.article_id!r}")
+                number = numbers[f.article_id] = len(ids)
+                ids.append(f.article_id)
+                if f.word_count > 0:
+                    for columns, shape in ((near, near_shape), (excerpt, excerpt_shape)):
+                        for column, band in zip(
+                            columns, shape.band_hashes(f.signature), strict=True
+                        ):
+                            column.add((band,), number)
+                lines.add(sorted(set(f.sentence_hashes)), number)
+                anchors.add([digest(a.encode("utf-8")) for a in f.anchors], number)
+                if index.semantic.enabled and f.vectors:
+                    rows.append(len(vector_ids))
+                    vector_ids.append(f.article_id)
+                    vectors.add(ArticleVectors.decode(f.vectors).rows)
+                else:
+                    rows.append(-1)
+        index._ids = ids
+        index._numbers = numbers
+        index._features = _LazyFeatures(numbers, load, cache)  # type: ignore[assignment]
+        index._near = _FrozenBands(near_shape, [c.sorted() for c in near], index)  # type: ignore[assignment]
+        index._excerpt = _FrozenBands(excerpt_shape, [c.sorted() for c in excerpt], index)  # type: ignore[assignment]
+        index._lines = _FrozenLines(lines.sorted(), ids)  # type: ignore[assignment]
+        index._anchor_columns = _FrozenAnchors(anchors.sorted())
+        index._vectors = SemanticIndex.of_matrix(vector_ids, vectors.stacked())
+        index._rows = rows
+        index._rows_array = np.asarray(rows, dtype=np.intp)
+        index._frozen = True
+        return index
+
+    def add(self, f: CandidateFeatures) -> None:
+        """Raises ValueError once built: a frozen index takes no more articles."""
+        if self._frozen:
+            raise ValueError("a frozen candidate index takes no more articles: build it again")
+        super().add(f)
+
+    def fix_counts(self, for_queries: bool = False) -> None:
+        """Nothing to fix: every count is read off the columns."""
+
+    def _weight_table(self, stats: _Stats) -> _AnchorView:  # type: ignore[override]
+        view = self._view
+        if view is None or view.stats != stats:
+            view = self._view = _AnchorView(self._anchor_columns, self, stats)
+        return view
+
+    _view: _AnchorView | None = None
+    _anchor_columns: _FrozenAnchors

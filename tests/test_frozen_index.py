@@ -1,0 +1,122 @@
+"""The frozen candidate index: numpy columns that answer checks as ``CandidateIndex`` does."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from bench_modules import load as _load
+
+from wiretrace.candidates import CandidateFeatures, CandidateIndex, features
+from wiretrace.candidates.frozen import FrozenIndex
+from wiretrace.config import CandidateSettings
+from wiretrace.models import Article
+from wiretrace.text import prepare
+
+SETTINGS = CandidateSettings()
+corpus = _load("corpus")
+
+
+class Reads:
+    """A loader that remembers which ids were read back."""
+
+    def __init__(self, held: Sequence[CandidateFeatures]) -> None:
+        self.by_id = {f.article_id: f for f in held}
+        self.asked: list[str] = []
+
+    def __call__(self, ids: Sequence[str]) -> Mapping[str, CandidateFeatures]:
+        self.asked.extend(ids)
+        return {i: self.by_id[i] for i in ids if i in self.by_id}
+
+
+def both(held: Sequence[CandidateFeatures]) -> tuple[CandidateIndex, FrozenIndex, Reads]:
+    ordered = sorted(held, key=lambda f: f.article_id)
+    index = CandidateIndex(SETTINGS)
+    for f in ordered:
+        index.add(f)
+    index.fix_counts(for_queries=True)  # as ``check`` had it
+    reads = Reads(ordered)
+    return index, FrozenIndex.build(iter(ordered), SETTINGS, reads), reads
+
+
+def _article(record: dict[str, str]) -> Article:
+    published = record.get("published_at")
+    return Article(
+        id=str(record["id"]),
+        text=record["text"],
+        title=record.get("title"),
+        published_at=datetime.fromisoformat(published) if published else None,
+    )
+
+
+@pytest.fixture(scope="module")
+def planted(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> tuple[list[CandidateFeatures], list[CandidateFeatures]]:
+    """A corpus of 1,200 real-news articles with planted derivatives, and 60 new derivatives
+    of its articles (their features)."""
+    folder = tmp_path_factory.mktemp("planted")
+    try:
+        files = corpus.write_corpus(1200, seed=3, cache_dir=folder, corpora=("bbc",))
+    except FileNotFoundError as exc:
+        pytest.skip(f"no shared news data to plant a corpus in ({exc})")
+    with files.articles.open(encoding="utf-8") as lines:
+        held = [features(prepare(_article(json.loads(line))), SETTINGS) for line in lines]
+    probes = [
+        features(prepare(_article(record)), SETTINGS)
+        for record, _, _ in corpus.probe_articles(files.articles, 60)
+    ]
+    return held, probes
+
+
+def test_a_frozen_index_finds_what_the_index_of_the_same_features_finds(
+    planted: tuple[list[CandidateFeatures], list[CandidateFeatures]],
+) -> None:
+    held, probes = planted
+    index, frozen, reads = both(held)
+    assert len(frozen) == len(index) == len(held)
+    new = [index.query(f) for f in probes]
+    assert sum(map(len, new)) >= len(probes)  # most probes find their origin, some more
+    assert [frozen.query(f) for f in probes] == new
+    # only candidates' features are read back, not the corpus
+    assert 0 < len(set(reads.asked)) < len(held) // 4
+    # a stored article asked about again counts its own holding as stored (no extra)
+    assert [frozen.query(f) for f in held[:40]] == [index.query(f) for f in held[:40]]
+
+
+def test_a_frozen_index_of_the_sample_corpus_answers_as_the_index(sample_dir: Path) -> None:
+    found = [
+        features(prepare(Article(path.stem, path.read_text(encoding="utf-8"))), SETTINGS)
+        for path in sorted((sample_dir / "articles").glob("*.txt"))
+    ]
+    held, new = found[::2], found[1::2]
+    index, frozen, _ = both(held)
+    answers = [index.query(f) for f in new]
+    assert any(answers)
+    assert [frozen.query(f) for f in new] == answers
+
+
+def test_a_frozen_index_takes_no_more_articles_and_no_repeated_ids(sample_dir: Path) -> None:
+    path = next(iter(sorted((sample_dir / "articles").glob("*.txt"))))
+    f = features(prepare(Article("one", path.read_text(encoding="utf-8"))), SETTINGS)
+    frozen = FrozenIndex.build([f], SETTINGS, Reads([f]))
+    assert "one" in frozen and "two" not in frozen
+    with pytest.raises(ValueError, match="takes no more articles"):
+        frozen.add(f)
+    with pytest.raises(ValueError, match="already in the candidate index"):
+        FrozenIndex.build([f, f], SETTINGS, Reads([f]))
+    # an article whose stored features cannot be read back is named
+    lost = FrozenIndex.build([f], SETTINGS, lambda ids: {})
+    with pytest.raises(KeyError, match="could not be read back"):
+        lost._features["one"]
+
+
+def test_an_empty_frozen_index_finds_nothing(sample_dir: Path) -> None:
+    path = next(iter(sorted((sample_dir / "articles").glob("*.txt"))))
+    f = features(prepare(Article("one", path.read_text(encoding="utf-8"))), SETTINGS)
+    frozen = FrozenIndex.build([], SETTINGS, lambda ids: {})
+    assert len(frozen) == 0
+    assert frozen.query(f) == []
