@@ -29,7 +29,6 @@ import tempfile
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
-from multiprocessing import Pool
 from pathlib import Path
 from typing import Any
 
@@ -86,6 +85,15 @@ def peak_rss_mb() -> dict[str, float]:
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     return {"self": round(own, 1), "child": round(child, 1), "total": round(own + child, 1)}
+
+
+def current_rss_mb() -> float:
+    """Return the resident memory of this process now (Linux ``/proc``; nan elsewhere)."""
+    try:
+        resident_pages = int(Path("/proc/self/statm").read_text().split()[1])
+    except (OSError, IndexError, ValueError):
+        return float("nan")
+    return round(resident_pages * os.sysconf("SC_PAGE_SIZE") / 2**20, 1)
 
 
 def percentiles(values: Sequence[float]) -> dict[str, float]:
@@ -209,8 +217,6 @@ def _family_pairs(families: Iterable[Any]) -> Iterator[Pair]:
 
 # -- wiretrace: checking new articles against an index --------------------------
 
-_DOCS: dict[str, Any] = {}  # corpus documents by id, for verifying the probes' candidates
-
 
 def _article(record: dict[str, Any]) -> Any:
     from wiretrace.models import Article
@@ -225,91 +231,75 @@ def _article(record: dict[str, Any]) -> Any:
     )
 
 
-def _line_batches(path: Path, size: int) -> Iterator[list[str]]:
-    batch: list[str] = []
-    with path.open(encoding="utf-8") as lines:
-        for line in lines:
-            batch.append(line)
-            if len(batch) == size:
-                yield batch
-                batch = []
-    if batch:
-        yield batch
-
-
-def _features_of(lines: Sequence[str]) -> list[Any]:
+def query_worker(args: argparse.Namespace) -> dict[str, Any]:
+    """Store the corpus and its features without analysing it (``Service.ingest`` then
+    ``Service.fingerprint``, features on ``--processes`` processes), build ``check``'s index
+    (a ``FrozenIndex`` read from the store), then time checking new articles: the lexical
+    path (prepare + features + ``index.query``: the candidates found) and the whole
+    ``Service.check`` (that, then each candidate read from the store and triaged or
+    compared)."""
     from wiretrace.candidates import features
     from wiretrace.config import load_settings
+    from wiretrace.pipeline import Service
     from wiretrace.text import prepare
 
-    settings = load_settings(env={}, overrides=WIRETRACE_OVERRIDES)
-    return [features(prepare(_article(json.loads(line))), settings.candidates) for line in lines]
+    marks: dict[str, list[float]] = {}
 
+    def progress(stage: str, done: int, total: int) -> None:
+        now = time.perf_counter()
+        marks.setdefault(stage, [now, now])[1] = now
 
-def _line_offsets(path: Path) -> dict[str, int]:
-    """Return the byte offset of each article's line, by id."""
-    offsets: dict[str, int] = {}
-    with path.open("rb") as lines:
-        position = 0
-        for line in lines:
-            offsets[json.loads(line)["id"]] = position
-            position += len(line)
-    return offsets
-
-
-def query_worker(args: argparse.Namespace) -> dict[str, Any]:
-    """Index the corpus (features on ``--processes`` processes), then time checking new
-    articles: the lexical path (prepare + features + ``CandidateIndex.query``) and the full
-    check (that, then triage or ``compare`` against each candidate)."""
-    from wiretrace.candidates import CandidateIndex, features, shares_text
-    from wiretrace.config import load_settings
-    from wiretrace.embed import get_encoder
-    from wiretrace.relation import compare, triage
-    from wiretrace.text import prepare
-
-    settings = load_settings(env={}, overrides=WIRETRACE_OVERRIDES)
-    begun = time.perf_counter()
-    index = CandidateIndex(settings.candidates)
-    with Pool(args.processes) as pool:
-        for block in pool.imap(_features_of, _line_batches(Path(args.corpus), 500)):
-            for f in block:
-                index.add(f)
-    index.fix_counts(for_queries=True)  # as the service's ``check`` does
-    build = time.perf_counter() - begun
     probes = corpus.probe_articles(Path(args.corpus), args.probes)
-    offsets = _line_offsets(Path(args.corpus))
-    source = Path(args.corpus).open("rb")  # noqa: SIM115 - read by offset until the end
-    encoder = get_encoder(settings.embed)
-    lexical_ms: list[float] = []
-    check_ms: list[float] = []
-    hits = 0
-    doc_cache: dict[str, Any] = {}
-    for record, origin, _ in probes:
-        started = time.perf_counter()
-        doc = prepare(_article(record))
-        found = index.query(features(doc, settings.candidates))
-        lexical_ms.append((time.perf_counter() - started) * 1000.0)
-        verdicts = []
-        for c in found:
-            other_id = c.b if c.a == doc.id else c.a
-            other = doc_cache.get(other_id)
-            if other is None:
-                # a store read: the article's line, found by its offset in the JSONL
-                source.seek(offsets[other_id])
-                other = doc_cache[other_id] = prepare(_article(json.loads(source.readline())))
-            verdict = (None if shares_text(c) else triage(other, doc)) or compare(
-                other, doc, encoder, settings
-            )
-            verdicts.append((other_id, verdict))
-        check_ms.append((time.perf_counter() - started) * 1000.0)
-        hits += int(any(o == origin and v.relation.is_derivation for o, v in verdicts))
-    source.close()
+    with tempfile.TemporaryDirectory(prefix="wt-bench-") as tmp:
+        overrides = {**WIRETRACE_OVERRIDES, "store": {"url": f"sqlite:///{tmp}/bench.sqlite"}}
+        settings = load_settings(env={}, overrides=overrides)
+        with Service(settings) as service:
+            begun = time.perf_counter()
+            ingest = service.ingest([Path(args.corpus)], progress=progress)
+            ingested = time.perf_counter()
+            service.fingerprint(progress)
+            fingerprinted = time.perf_counter()
+            fingerprint_peak = peak_rss_mb()["self"]
+            before_index = current_rss_mb()
+            index = service._stored_index()
+            built = time.perf_counter()
+            index_rss = {
+                "peak before the index (ingest, fingerprint)": fingerprint_peak,
+                "now, before the index": before_index,
+                "now, index built": current_rss_mb(),
+                "peak with the index built": peak_rss_mb()["self"],
+            }
+            lexical_ms: list[float] = []
+            check_ms: list[float] = []
+            hits = 0
+            for record, origin, _ in probes:
+                article = _article(record)
+                started = time.perf_counter()
+                index.query(features(prepare(article), settings.candidates))
+                lexical_ms.append((time.perf_counter() - started) * 1000.0)
+                started = time.perf_counter()
+                found = service.check(article)
+                check_ms.append((time.perf_counter() - started) * 1000.0)
+                hits += int(
+                    any(
+                        m.stored.id == origin and m.comparison.relation.is_derivation
+                        for m in found.matches
+                    )
+                )
+    stages = {
+        "ingest": ingested - begun,
+        "fingerprint (prepare + features, stored)": fingerprinted - ingested,
+        "index build (FrozenIndex from the store)": built - fingerprinted,
+    }
     return {
         "name": "wiretrace-query",
-        "setup": f"CandidateIndex of the corpus (features on {args.processes} processes)",
-        "docs": len(index._features),
-        "seconds": build,
-        "stages": {"index build": build},
+        "setup": (
+            f"Service.ingest + fingerprint (features on {args.processes} processes), "
+            "check's FrozenIndex read from SQLite, then Service.check per probe"
+        ),
+        "docs": ingest.read,
+        "seconds": built - begun,
+        "stages": stages,
         "quality": {
             "recall": float("nan"),
             "precision": float("nan"),
@@ -319,6 +309,7 @@ def query_worker(args: argparse.Namespace) -> dict[str, Any]:
             "recall_by_kind": {},
         },
         "largest_group": 0,
+        "index_rss_mb": index_rss,
         "query_ms": percentiles(lexical_ms),
         "check_ms": percentiles(check_ms),
         "query_hit": hits / max(1, len(probes)),
@@ -386,7 +377,7 @@ def _details(name: str, r: dict[str, Any]) -> list[str]:
         f"  recall by kind: {quality['recall_by_kind']}",
         f"  groups {quality['groups']} (largest {r['largest_group']}), rss MB {r['rss_mb']}",
     ]
-    for key in ("candidates", "relations", "query_ms", "check_ms", "index_build_s"):
+    for key in ("candidates", "relations", "query_ms", "check_ms", "index_rss_mb"):
         if key in r:
             value = r[key]
             lines.append(f"  {key}: {round(value, 2) if isinstance(value, float) else value}")

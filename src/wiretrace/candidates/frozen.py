@@ -37,7 +37,7 @@ __all__ = ["FrozenIndex"]
 Loader = Callable[[Sequence[str]], Mapping[str, CandidateFeatures]]
 """Reads the features of some stored articles by id (those it holds)."""
 
-FEATURE_CACHE = 4096  # features read back for judging, kept for the next checks
+FEATURE_CACHE = 1024  # features read back for judging, kept for the next checks
 
 
 def anchor_hashes(anchors: Iterable[str]) -> npt.NDArray[np.uint64]:
@@ -102,6 +102,38 @@ class _Columns:
         return _Sorted(keys, holders)
 
 
+class _BandRows:
+    """The band hashes of one LSH shape, a row per article, stacked a block at a time; each
+    band becomes a ``_Sorted`` column at the end."""
+
+    def __init__(self, shape: LSHIndex) -> None:
+        self.shape = shape
+        self._rows: list[list[int]] = []
+        self._numbers: list[int] = []
+        self._blocks: list[npt.NDArray[np.uint64]] = []
+
+    def add(self, hashvalues: Sequence[int], number: int) -> None:
+        self._rows.append(self.shape.band_hashes(hashvalues))
+        self._numbers.append(number)
+        if len(self._rows) >= _BLOCK // 256:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self._rows:
+            self._blocks.append(np.asarray(self._rows, dtype=np.uint64))
+            self._rows.clear()
+
+    def columns(self) -> list[_Sorted]:
+        self._flush()
+        holders = np.asarray(self._numbers, dtype=np.int32)
+        if self._blocks:
+            matrix = np.concatenate(self._blocks)
+        else:
+            matrix = np.zeros((0, self.shape.bands), dtype=np.uint64)
+        self._blocks.clear()
+        return [_Sorted(matrix[:, band].copy(), holders) for band in range(self.shape.bands)]
+
+
 class _Rows:
     """Equal-shaped int8 arrays stacked a block at a time."""
 
@@ -126,7 +158,7 @@ class _Rows:
         return np.concatenate(self._blocks)
 
 
-_BLOCK = 1 << 20  # keys gathered before they move into numpy
+_BLOCK = 1 << 18  # keys gathered before they move into numpy
 
 
 class _FrozenBands:
@@ -177,10 +209,15 @@ class _FrozenAnchors:
     the holders of each in one array (``starts``)."""
 
     def __init__(self, column: _Sorted) -> None:
-        keys, starts, counts = np.unique(column.keys, return_index=True, return_counts=True)
-        self.keys = keys
-        self.starts = starts.astype(np.int64)
-        self.counts = counts.astype(np.int64)
+        keys = column.keys  # sorted: each distinct key opens a run
+        if len(keys):
+            opens = np.flatnonzero(keys[1:] != keys[:-1]) + 1
+            starts = np.concatenate((np.zeros(1, dtype=np.int64), opens))
+        else:
+            starts = np.zeros(0, dtype=np.int64)
+        self.keys = keys[starts]
+        self.counts = np.diff(np.append(starts, len(keys))).astype(np.int32)
+        self.starts = starts
         self.held = column.holders
 
     def numbers(self, hashes: npt.NDArray[np.uint64]) -> npt.NDArray[np.int64]:
@@ -272,6 +309,16 @@ class _LazyFeatures(Mapping[str, CandidateFeatures]):
         # held here, and a query's own article must not be read for that
         return None
 
+    def prefetch(self, keys: Sequence[str]) -> None:
+        """Read back the features of those of ``keys`` not cached, in one ``load``."""
+        missing = [k for k in keys if k not in self._cache and k in self._numbers]
+        if not missing:
+            return
+        for key, loaded in self._load(missing).items():
+            self._cache[key] = loaded
+        while len(self._cache) > self._size:
+            self._cache.popitem(last=False)
+
     def __getitem__(self, key: str) -> CandidateFeatures:
         found = self._cache.get(key)
         if found is not None:
@@ -315,8 +362,7 @@ class FrozenIndex(CandidateIndex):
         """
         index = cls(settings, load)
         near_shape, excerpt_shape = index._near, index._excerpt
-        near = [_Columns() for _ in range(near_shape.bands)]
-        excerpt = [_Columns() for _ in range(excerpt_shape.bands)]
+        near, excerpt = _BandRows(near_shape), _BandRows(excerpt_shape)
         lines, anchors, vectors = _Columns(), _Columns(), _Rows()
         digest = xxhash.xxh3_64_intdigest
         vector_ids: list[str] = []
@@ -331,11 +377,8 @@ class FrozenIndex(CandidateIndex):
                 number = numbers[f.article_id] = len(ids)
                 ids.append(f.article_id)
                 if f.word_count > 0:
-                    for columns, shape in ((near, near_shape), (excerpt, excerpt_shape)):
-                        for column, band in zip(
-                            columns, shape.band_hashes(f.signature), strict=True
-                        ):
-                            column.add((band,), number)
+                    near.add(f.signature, number)
+                    excerpt.add(f.signature, number)
                 lines.add(sorted(set(f.sentence_hashes)), number)
                 anchors.add([digest(a.encode("utf-8")) for a in f.anchors], number)
                 if index.semantic.enabled and f.vectors:
@@ -347,15 +390,28 @@ class FrozenIndex(CandidateIndex):
         index._ids = ids
         index._numbers = numbers
         index._features = _LazyFeatures(numbers, load, cache)  # type: ignore[assignment]
-        index._near = _FrozenBands(near_shape, [c.sorted() for c in near], index)  # type: ignore[assignment]
-        index._excerpt = _FrozenBands(excerpt_shape, [c.sorted() for c in excerpt], index)  # type: ignore[assignment]
+        index._near = _FrozenBands(near_shape, near.columns(), index)  # type: ignore[assignment]
+        index._excerpt = _FrozenBands(excerpt_shape, excerpt.columns(), index)  # type: ignore[assignment]
         index._lines = _FrozenLines(lines.sorted(), ids)  # type: ignore[assignment]
         index._anchor_columns = _FrozenAnchors(anchors.sorted())
         index._vectors = SemanticIndex.of_matrix(vector_ids, vectors.stacked())
-        index._rows = rows
         index._rows_array = np.asarray(rows, dtype=np.intp)
+        index._rows = index._rows_array  # type: ignore[assignment]
         index._frozen = True
         return index
+
+    def _gather(
+        self,
+        f: CandidateFeatures,
+        stats: _Stats,
+        near: dict[str, float],
+        suspects: Iterable[str],
+    ) -> list[str]:
+        """``CandidateIndex._gather``, then the features of all it found read back at once:
+        each of them is judged next."""
+        found = super()._gather(f, stats, near, suspects)
+        self._features.prefetch(found)  # type: ignore[attr-defined]
+        return found
 
     def add(self, f: CandidateFeatures) -> None:
         """Raises ValueError once built: a frozen index takes no more articles."""
