@@ -172,6 +172,27 @@ def test_unknown_family_is_a_clear_error(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
 
 
+def test_an_archive_fingerprinted_without_analysis_is_checked_against(
+    pile: Path, tmp_path: Path
+) -> None:
+    db = f"sqlite:///{tmp_path / 'archive.sqlite'}"
+    ingested = run(
+        "ingest", str(pile / "wire.txt"), str(pile / "tram.txt"), "--db", db, cwd=tmp_path
+    )
+    assert ingested.returncode == 0, ingested.stderr
+    done = run("fingerprint", "--db", db, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "fingerprinted 2 articles; 2 have current features" in done.stderr
+    assert "fingerprinted 0 articles" in run("fingerprint", "--db", db, cwd=tmp_path).stderr
+    drifted = tmp_path / "drifted.txt"
+    drifted.write_text(
+        WIRE.replace("About 140 firefighters", "About 410 firefighters"), encoding="utf-8"
+    )
+    result = run("check", str(drifted), "--db", db, "--json", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["source"] == "wire"
+
+
 def test_check_reports_source_family_and_changes_without_storing(
     pile: Path, tmp_path: Path
 ) -> None:

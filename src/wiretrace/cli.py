@@ -213,6 +213,21 @@ def compare(
 
 
 @app.command()
+def fingerprint(db: DbOption = None, config: ConfigOption = None) -> None:
+    """Compute the candidate features of stored articles, without analysing them.
+
+    ``check`` then runs against the whole store: an archive of a million articles can be
+    checked against without the all-pairs analysis. Articles whose features are current are
+    skipped; the store is read through in blocks.
+    """
+    with _service(_settings(db, config), temporary=False) as service:
+        with _progress(sys.stderr.isatty()) as progress:
+            computed = service.fingerprint(progress)
+        stored = service.store.count_features()
+    err.print(f"fingerprinted {computed} articles; {stored} have current features")
+
+
+@app.command()
 def check(
     path: Annotated[Path, typer.Argument(help="An article file to check against the store.")],
     as_json: JsonOption = False,
