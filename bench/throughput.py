@@ -7,10 +7,12 @@ then runs each pipeline in its own subprocess (so peak RSS is per pipeline):
 
 * ``wiretrace``: the service end to end (ingest the JSONL into a temporary
   SQLite store, ``analyze()``, read the families), hashing embedder;
-* ``wiretrace-query``: the candidate index of the corpus (features on
-  ``--processes`` processes), then the latency of checking new articles against
-  it: the lexical path (prepare, features, index query) and the full check
-  (that, plus triage or ``compare`` of each candidate);
+* ``wiretrace-query``: the corpus stored and fingerprinted without analysis
+  (features on ``--processes`` processes), ``check``'s ``FrozenIndex`` read from
+  the store, then the latency of checking new articles against it: the lexical
+  path (prepare, features, index query), the full ``Service.check`` (that, plus
+  triage or ``compare`` of each candidate read from the store), and ``check`` with
+  the sentence model aligning for the first ``--model-probes``;
 * ``datasketch`` and ``rensa``: see ``peers.py``.
 
 Prints a table and ends with one ``summary:`` line.
@@ -286,6 +288,7 @@ def query_worker(args: argparse.Namespace) -> dict[str, Any]:
                         for m in found.matches
                     )
                 )
+            model, model_ms = _checks_with_the_sentence_model(service, probes[: args.model_probes])
     stages = {
         "ingest": ingested - begun,
         "fingerprint (prepare + features, stored)": fingerprinted - ingested,
@@ -312,8 +315,32 @@ def query_worker(args: argparse.Namespace) -> dict[str, Any]:
         "index_rss_mb": index_rss,
         "query_ms": percentiles(lexical_ms),
         "check_ms": percentiles(check_ms),
+        "check_model_ms": {"model": model, **percentiles(model_ms)},
         "query_hit": hits / max(1, len(probes)),
     }
+
+
+def _checks_with_the_sentence_model(
+    service: Any, probes: Sequence[tuple[dict[str, str], str, str]]
+) -> tuple[str, list[float]]:
+    """Time ``Service.check`` of ``probes`` with the default sentence model aligning (the
+    semantic path); return the model's name (or why it could not load) and the times."""
+    from wiretrace.config import load_settings
+    from wiretrace.embed import get_encoder
+    from wiretrace.errors import DependencyError
+
+    if not probes:
+        return "not run", []
+    try:
+        service.encoder = get_encoder(load_settings(env={}).embed)
+    except DependencyError as exc:
+        return f"not run: {exc}", []
+    timings: list[float] = []
+    for record, _, _ in probes:
+        started = time.perf_counter()
+        service.check(_article(record))
+        timings.append((time.perf_counter() - started) * 1000.0)
+    return str(service.encoder.name), timings
 
 
 # -- driver ---------------------------------------------------------------------
@@ -339,7 +366,7 @@ def spawn(name: str, files: corpus.CorpusFiles, args: argparse.Namespace) -> dic
     """Run one pipeline in a fresh subprocess; returns its result, or None when it failed."""
     command = [sys.executable, __file__, "--worker", name, "--corpus", str(files.articles)]
     command += ["--labels", str(files.labels), "--processes", str(args.processes)]
-    command += ["--probes", str(args.probes)]
+    command += ["--probes", str(args.probes), "--model-probes", str(args.model_probes)]
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     for line in reversed(done.stdout.splitlines()):
         if line.startswith("RESULT "):
@@ -377,7 +404,14 @@ def _details(name: str, r: dict[str, Any]) -> list[str]:
         f"  recall by kind: {quality['recall_by_kind']}",
         f"  groups {quality['groups']} (largest {r['largest_group']}), rss MB {r['rss_mb']}",
     ]
-    for key in ("candidates", "relations", "query_ms", "check_ms", "index_rss_mb"):
+    for key in (
+        "candidates",
+        "relations",
+        "query_ms",
+        "check_ms",
+        "check_model_ms",
+        "index_rss_mb",
+    ):
         if key in r:
             value = r[key]
             lines.append(f"  {key}: {round(value, 2) if isinstance(value, float) else value}")
@@ -432,6 +466,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--from", dest="from_file", type=Path, default=None)
     parser.add_argument("--processes", type=int, default=2)
     parser.add_argument("--probes", type=int, default=200, help="new articles to check")
+    parser.add_argument(
+        "--model-probes",
+        type=int,
+        default=20,
+        help="of those, how many to check again with the sentence model aligning",
+    )
     parser.add_argument(
         "--peer-shapes", default="32x4,64x2", help="peer LSH bands x rows, comma-separated"
     )
