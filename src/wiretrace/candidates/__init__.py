@@ -30,11 +30,12 @@ from __future__ import annotations
 
 import itertools
 import json
+from array import array
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 import numpy as np
 import numpy.typing as npt
@@ -99,10 +100,27 @@ def features_scheme(settings: CandidateSettings, semantic: SemanticSettings | No
     return f"{fingerprint.scheme_for(settings)}/{ANCHOR_SCHEME}/{semantic_part}/t{TEXT_RULES}"
 
 
+if TYPE_CHECKING:
+    Hashes: TypeAlias = array[int]
+else:
+    Hashes = array
+"""Unsigned 64-bit hashes (typecode "Q"), or 32-bit MinHash values ("I")."""
+
+
+def _no_hashes() -> Hashes:
+    return array("Q")
+
+
+_HASH_FIELDS = (("signature", "I"), ("sentence_hashes", "Q"), ("anchor_lines", "Q"), ("facts", "Q"))
+
+
 @dataclass(frozen=True, slots=True)
 class CandidateFeatures:
     """What candidate search needs of one article text, computed once and stored as JSON.
 
+    The hash fields (``signature``, ``sentence_hashes``, ``anchor_lines``, ``facts``) are
+    machine arrays (``Hashes``), whatever sequence they were given as: a corpus's features
+    are held together, and a tuple of Python ints costs ~40 bytes a value.
     ``anchor_lines[i]`` is the line hash of the body sentence where
     ``anchors[i]`` was first found (used to set boilerplate anchors aside);
     ``vectors`` holds the base64 int8 article and lead vectors ("" when the
@@ -112,17 +130,25 @@ class CandidateFeatures:
     """
 
     article_id: str
-    signature: tuple[int, ...]
-    sentence_hashes: tuple[int, ...]
+    signature: Hashes
+    sentence_hashes: Hashes
     anchors: tuple[str, ...]
     word_count: int
-    anchor_lines: tuple[int, ...] = ()
+    anchor_lines: Hashes = field(default_factory=_no_hashes)
     scheme: str = ""
     vectors: str = ""
     published_day: int | None = None
-    facts: tuple[int, ...] = ()  # hashes of the body's names and numbers (``fact_overlap``)
+    facts: Hashes = field(
+        default_factory=_no_hashes
+    )  # hashes of the body's names and numbers (``fact_overlap``)
 
     def __post_init__(self) -> None:
+        # the hash fields are kept as machine arrays whatever sequence was given: a tuple of
+        # Python ints costs ~40 bytes a value, and features of a whole corpus are held
+        for name, code in _HASH_FIELDS:
+            given = getattr(self, name)
+            if not isinstance(given, array) or given.typecode != code:
+                object.__setattr__(self, name, array(code, given))
         if self.anchor_lines and len(self.anchor_lines) != len(self.anchors):
             raise ValueError(
                 f"anchor_lines must match anchors, got {len(self.anchor_lines)} "
@@ -165,42 +191,41 @@ class CandidateFeatures:
             raise ValueError(f"candidate features version must be {FEATURES_VERSION}, got {found}")
         try:
             return _features_from_dict(data)
-        except (KeyError, TypeError) as exc:
+        except (KeyError, TypeError, OverflowError) as exc:
             raise ValueError(f"candidate features are incomplete: {exc!r}") from exc
 
 
 def _features_from_dict(data: dict[str, Any]) -> CandidateFeatures:
     return CandidateFeatures(
         article_id=str(data["article_id"]),
-        signature=tuple(int(v) for v in data["signature"]),
-        sentence_hashes=tuple(int(v) for v in data["sentence_hashes"]),
+        signature=array("I", data["signature"]),
+        sentence_hashes=array("Q", data["sentence_hashes"]),
         anchors=tuple(str(a) for a in data["anchors"]),
         word_count=int(data["word_count"]),
-        anchor_lines=tuple(int(v) for v in data.get("anchor_lines", ())),
+        anchor_lines=array("Q", data.get("anchor_lines", ())),
         scheme=str(data.get("scheme", "")),
         vectors=str(data.get("vectors", "")),
         published_day=None if data.get("published_day") is None else int(data["published_day"]),
-        facts=tuple(int(v) for v in data.get("facts", ())),
+        facts=array("Q", data.get("facts", ())),
     )
 
 
 class SharedValues:
-    """One object for each distinct anchor and fact value of many articles' features.
+    """One object for each distinct anchor of many articles' features.
 
-    Features computed in other processes arrive with their own copy of every anchor string
-    and fact hash, though most are held by several articles; sharing them saves some 20% of
-    a corpus's features in memory. Drop the object when done: the values stay shared.
+    Features computed in other processes arrive with their own copy of every anchor string,
+    though most are held by several articles; sharing them saves memory. Drop the object
+    when done: the values stay shared.
     """
 
     def __init__(self) -> None:
         self._anchors: dict[str, str] = {}
-        self._facts: dict[int, int] = {}
 
     def share(self, f: CandidateFeatures) -> CandidateFeatures:
-        """Return ``f`` with its anchors and facts replaced by the equal values seen first."""
+        """Return ``f`` with its anchors replaced by the equal values seen first (its hashes
+        are machine arrays already, with nothing to share)."""
         anchors = tuple(map(self._anchors.setdefault, f.anchors, f.anchors))
-        facts = tuple(map(self._facts.setdefault, f.facts, f.facts))
-        return replace(f, anchors=anchors, facts=facts)
+        return replace(f, anchors=anchors)
 
 
 def fact_hashes(body_text: str) -> tuple[int, ...]:
@@ -247,19 +272,22 @@ def features(
     vectors = article_vectors(norms, body, semantic, kinds)
     return CandidateFeatures(
         article_id=doc.id,
-        signature=signature.hashvalues,
-        sentence_hashes=tuple(
-            line
-            for line, words in zip(line_hashes, body.words, strict=True)
-            if len(words) >= fingerprint.MIN_SENTENCE_WORDS
+        signature=array("I", signature.hashvalues),
+        sentence_hashes=array(
+            "Q",
+            [
+                line
+                for line, words in zip(line_hashes, body.words, strict=True)
+                if len(words) >= fingerprint.MIN_SENTENCE_WORDS
+            ],
         ),
         anchors=anchors,
         word_count=len(body.stream),
-        anchor_lines=anchor_lines,
+        anchor_lines=array("Q", anchor_lines),
         scheme=scheme,
         vectors="" if vectors is None else vectors.encode(),
         published_day=day_number(doc.article.published_at),
-        facts=fact_hashes(doc.body_text),
+        facts=array("Q", fact_hashes(doc.body_text)),
     )
 
 
