@@ -478,10 +478,37 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--only", default=None, help="comma-separated runs, e.g. wiretrace,rensa@32x4"
     )
+    parser.add_argument(
+        "--force", action="store_true", help="run the end-to-end analysis even if too large"
+    )
     parser.add_argument("--worker", default=None, help=argparse.SUPPRESS)
     parser.add_argument("--corpus", default=None, help=argparse.SUPPRESS)
     parser.add_argument("--labels", default=None, help=argparse.SUPPRESS)
     return parser.parse_args(argv)
+
+
+# what the end-to-end analysis holds per article in the parent process, measured at 100k
+# (docs/benchmarks.md): features, the corpus index, the articles' texts
+ANALYZE_BYTES_PER_ARTICLE = 47_000
+
+
+def _needs_more_memory(name: str, size: int, force: bool) -> str | None:
+    """Return why the end-to-end run of ``size`` articles would not fit this machine's memory
+    (None when it would, or when ``force``)."""
+    if name != "wiretrace" or force:
+        return None
+    try:
+        memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError):
+        return None
+    needed = ANALYZE_BYTES_PER_ARTICLE * size
+    if needed <= 0.8 * memory:
+        return None
+    return (
+        f"the end-to-end analysis holds ~{ANALYZE_BYTES_PER_ARTICLE // 1000} KB per article in "
+        f"memory, ~{needed / 2**30:.0f} GiB for {size:,} articles, and this machine has "
+        f"{memory / 2**30:.0f} GiB (--force runs it anyway)"
+    )
 
 
 def run_names(args: argparse.Namespace) -> list[str]:
@@ -501,6 +528,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"corpus {files.articles} ({files.size} articles); machine: {os.cpu_count()} cores")
     results: Results = {}
     for name in run_names(args):
+        too_big = _needs_more_memory(name, files.size, args.force)
+        if too_big:
+            print(f"skipping {name}: {too_big}", flush=True)
+            results[name] = None
+            continue
         print(f"running {name} ...", flush=True)
         started = time.perf_counter()
         results[name] = spawn(name, files, args)
