@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -314,6 +315,14 @@ def test_features_round_trip_through_json(seed_features: list[CandidateFeatures]
         CandidateFeatures.from_json('{"version": 7}')
     with pytest.raises(ValueError, match="not valid JSON"):
         CandidateFeatures.from_json("{")
+    good = json.loads(seed_features[0].to_json())
+    for field, bad in (("anchors", ["n:ok", 7]), ("facts", [-1]), ("signature", ["x"])):
+        with pytest.raises(ValueError, match="incomplete"):
+            CandidateFeatures.from_json(json.dumps({**good, field: bad}))
+    # the hashes are machine arrays whatever they were given as, and compare as such
+    f = seed_features[0]
+    as_tuples = replace(f, facts=tuple(f.facts), signature=tuple(f.signature))
+    assert as_tuples == f and as_tuples.facts.typecode == "Q" and f.signature.typecode == "I"
 
 
 def test_index_refuses_features_of_another_scheme(seed_features: list[CandidateFeatures]) -> None:

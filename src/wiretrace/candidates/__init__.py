@@ -29,7 +29,6 @@ input order.
 from __future__ import annotations
 
 import itertools
-import json
 from array import array
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Sequence
@@ -39,6 +38,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 
 import numpy as np
 import numpy.typing as npt
+import orjson
 import xxhash
 
 from wiretrace import fingerprint
@@ -159,7 +159,7 @@ class CandidateFeatures:
 
     def to_json(self) -> str:
         """Return the features as compact JSON with a layout version."""
-        return json.dumps(
+        return orjson.dumps(
             {
                 "version": FEATURES_VERSION,
                 "scheme": self.scheme,
@@ -173,8 +173,7 @@ class CandidateFeatures:
                 "published_day": self.published_day,
                 "facts": list(self.facts),
             },
-            separators=(",", ":"),
-        )
+        ).decode("utf-8")
 
     @staticmethod
     def from_json(s: str) -> CandidateFeatures:
@@ -183,8 +182,8 @@ class CandidateFeatures:
         Raises ValueError on malformed JSON, a missing field or another layout version.
         """
         try:
-            data = json.loads(s)
-        except json.JSONDecodeError as exc:
+            data = orjson.loads(s)
+        except orjson.JSONDecodeError as exc:
             raise ValueError(f"candidate features are not valid JSON: {exc}") from exc
         if not isinstance(data, dict) or data.get("version") != FEATURES_VERSION:
             found = data.get("version") if isinstance(data, dict) else type(data).__name__
@@ -195,12 +194,20 @@ class CandidateFeatures:
             raise ValueError(f"candidate features are incomplete: {exc!r}") from exc
 
 
+def _strings(values: Sequence[Any]) -> tuple[str, ...]:
+    """Return ``values`` as a tuple of strings. Raises TypeError on anything else."""
+    found = tuple(values)
+    if not all(type(v) is str for v in found):
+        raise TypeError(f"expected strings, got {sorted({type(v).__name__ for v in found})}")
+    return found
+
+
 def _features_from_dict(data: dict[str, Any]) -> CandidateFeatures:
     return CandidateFeatures(
         article_id=str(data["article_id"]),
         signature=array("I", data["signature"]),
         sentence_hashes=array("Q", data["sentence_hashes"]),
-        anchors=tuple(str(a) for a in data["anchors"]),
+        anchors=_strings(data["anchors"]),
         word_count=int(data["word_count"]),
         anchor_lines=array("Q", data.get("anchor_lines", ())),
         scheme=str(data.get("scheme", "")),
