@@ -197,8 +197,9 @@ class CandidateFeatures:
 def _strings(values: Sequence[Any]) -> tuple[str, ...]:
     """Return ``values`` as a tuple of strings. Raises TypeError on anything else."""
     found = tuple(values)
-    if not all(type(v) is str for v in found):
-        raise TypeError(f"expected strings, got {sorted({type(v).__name__ for v in found})}")
+    kinds = set(map(type, found))
+    if kinds - {str}:
+        raise TypeError(f"expected strings, got {sorted(k.__name__ for k in kinds)}")
     return found
 
 

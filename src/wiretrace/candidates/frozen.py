@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from operator import eq
 
 import numpy as np
 import numpy.typing as npt
@@ -168,6 +169,15 @@ class _FrozenBands:
         self.shape = shape
         self.bands = bands
         self._index = index
+        self._own: OrderedDict[str, list[int]] = OrderedDict()  # band hashes of judged keys
+
+    def _bands_of(self, key: str) -> list[int]:
+        own = self._own.get(key)
+        if own is None:
+            own = self._own[key] = self.shape.band_hashes(self._index._features[key].signature)
+            if len(self._own) > FEATURE_CACHE:
+                self._own.popitem(last=False)
+        return own
 
     def band_hashes(self, hashvalues: Sequence[int]) -> list[int]:
         return self.shape.band_hashes(hashvalues)
@@ -182,12 +192,10 @@ class _FrozenBands:
 
     def key_shares_band(self, key: str, bands: Sequence[int]) -> bool:
         """Return True when the stored ``key`` shares a band with ``bands``."""
-        own = self.shape.band_hashes(self._index._features[key].signature)
-        return any(a == b for a, b in zip(own, bands, strict=True))
+        return any(map(eq, self._bands_of(key), bands))
 
     def keys_share_band(self, first: str, second: str) -> bool:
-        features = self._index._features
-        return self.key_shares_band(first, self.shape.band_hashes(features[second].signature))
+        return self.key_shares_band(first, self._bands_of(second))
 
 
 class _FrozenLines:
@@ -208,17 +216,22 @@ class _FrozenAnchors:
     """The anchors of every stored article: distinct hashes sorted, how many hold each, and
     the holders of each in one array (``starts``)."""
 
-    def __init__(self, column: _Sorted) -> None:
+    def __init__(self, column: _Sorted, max_df: int) -> None:
+        """Read the runs of the sorted ``column``; an anchor held by more than ``max_df``
+        articles weighs nothing, whoever asks, and is left out (most holdings are theirs)."""
         keys = column.keys  # sorted: each distinct key opens a run
         if len(keys):
             opens = np.flatnonzero(keys[1:] != keys[:-1]) + 1
             starts = np.concatenate((np.zeros(1, dtype=np.int64), opens))
         else:
             starts = np.zeros(0, dtype=np.int64)
-        self.keys = keys[starts]
-        self.counts = np.diff(np.append(starts, len(keys))).astype(np.int32)
-        self.starts = starts
-        self.held = column.holders
+        counts = np.diff(np.append(starts, len(keys)))
+        kept = counts <= max_df
+        self.keys = keys[starts[kept]]
+        self.counts = counts[kept].astype(np.int32)
+        self.held = column.holders[np.repeat(kept, counts)]
+        self.starts = np.zeros(len(self.counts), dtype=np.int64)
+        np.cumsum(self.counts[:-1], out=self.starts[1:])
 
     def numbers(self, hashes: npt.NDArray[np.uint64]) -> npt.NDArray[np.int64]:
         """Return the position of each hash among ``keys`` (-1: held by no stored article)."""
@@ -393,7 +406,7 @@ class FrozenIndex(CandidateIndex):
         index._near = _FrozenBands(near_shape, near.columns(), index)  # type: ignore[assignment]
         index._excerpt = _FrozenBands(excerpt_shape, excerpt.columns(), index)  # type: ignore[assignment]
         index._lines = _FrozenLines(lines.sorted(), ids)  # type: ignore[assignment]
-        index._anchor_columns = _FrozenAnchors(anchors.sorted())
+        index._anchor_columns = _FrozenAnchors(anchors.sorted(), settings.anchor_max_df)
         index._vectors = SemanticIndex.of_matrix(vector_ids, vectors.stacked())
         index._rows_array = np.asarray(rows, dtype=np.intp)
         index._rows = index._rows_array  # type: ignore[assignment]
