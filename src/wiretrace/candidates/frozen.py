@@ -56,6 +56,13 @@ class _Sorted:
         self.keys = keys[order]
         self.holders = holders[order]
 
+    @classmethod
+    def presorted(cls, keys: npt.NDArray[np.uint64], holders: npt.NDArray[np.int32]) -> _Sorted:
+        """Return the postings of keys already sorted (equal keys' holders ascending)."""
+        made = cls.__new__(cls)
+        made.keys, made.holders = keys, holders
+        return made
+
     def range(self, key: int) -> tuple[int, int]:
         """Return the slice of the holders of ``key``."""
         found = np.uint64(key)
@@ -73,15 +80,25 @@ class _Sorted:
         return self.holders[start:stop]
 
 
+_PARTS = 16  # a column is gathered in parts by the top bits of its keys, each sorted alone
+_PART_SHIFT = np.uint64(64 - 4)
+
+
 class _Columns:
     """Keys and their holders' numbers gathered as plain lists, moved into numpy arrays a
-    block at a time, and sorted once at the end."""
+    block at a time, and sorted once at the end.
+
+    The arrays are kept in ``_PARTS`` parts by the keys' top bits: every key of a part sorts
+    before every key of the next, so sorting each part alone and joining them sorts the
+    whole, with a part's worth of sorting memory instead of the column's (a million
+    articles' anchors are ~100M keys).
+    """
 
     def __init__(self) -> None:
         self._keys: list[int] = []
         self._holders: list[int] = []
-        self._key_blocks: list[npt.NDArray[np.uint64]] = []
-        self._holder_blocks: list[npt.NDArray[np.int32]] = []
+        self._key_parts: list[list[npt.NDArray[np.uint64]]] = [[] for _ in range(_PARTS)]
+        self._holder_parts: list[list[npt.NDArray[np.int32]]] = [[] for _ in range(_PARTS)]
 
     def add(self, keys: Sequence[int], number: int) -> None:
         self._keys.extend(keys)
@@ -90,17 +107,42 @@ class _Columns:
             self._flush()
 
     def _flush(self) -> None:
-        self._key_blocks.append(np.asarray(self._keys, dtype=np.uint64))
-        self._holder_blocks.append(np.asarray(self._holders, dtype=np.int32))
+        keys = np.asarray(self._keys, dtype=np.uint64)
+        holders = np.asarray(self._holders, dtype=np.int32)
         self._keys.clear()
         self._holders.clear()
+        part = (keys >> _PART_SHIFT).astype(np.intp)
+        order = np.argsort(part, kind="stable")  # a block's holders stay ascending per part
+        bounds = np.searchsorted(part[order], np.arange(_PARTS + 1))
+        keys, holders = keys[order], holders[order]
+        for n in range(_PARTS):
+            start, stop = int(bounds[n]), int(bounds[n + 1])
+            if stop > start:
+                self._key_parts[n].append(keys[start:stop].copy())
+                self._holder_parts[n].append(holders[start:stop].copy())
 
     def sorted(self) -> _Sorted:
+        """Return the sorted postings; each part is sorted into its place in the result and
+        let go, so only one part is ever held twice."""
         self._flush()
-        keys, holders = np.concatenate(self._key_blocks), np.concatenate(self._holder_blocks)
-        self._key_blocks.clear()
-        self._holder_blocks.clear()
-        return _Sorted(keys, holders)
+        total = sum(len(block) for blocks in self._key_parts for block in blocks)
+        keys = np.empty(total, dtype=np.uint64)
+        holders = np.empty(total, dtype=np.int32)
+        at = 0
+        for n in range(_PARTS):
+            if not self._key_parts[n]:
+                continue
+            part_keys = np.concatenate(self._key_parts[n])
+            self._key_parts[n].clear()
+            order = np.argsort(part_keys, kind="stable")
+            stop = at + len(order)
+            keys[at:stop] = part_keys[order]
+            del part_keys
+            part_holders = np.concatenate(self._holder_parts[n])
+            self._holder_parts[n].clear()
+            holders[at:stop] = part_holders[order]
+            at = stop
+        return _Sorted.presorted(keys, holders)
 
 
 class _BandRows:

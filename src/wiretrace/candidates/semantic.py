@@ -231,7 +231,7 @@ def article_vectors(
     return ArticleVectors(_quantise(_hashed_vectors(body, kinds)))
 
 
-_NORM_BLOCK = 65536  # rows whose norms ``of_matrix`` computes at a time
+_NORM_BLOCK = 8192  # rows whose norms ``of_matrix`` computes at a time
 
 
 class SemanticIndex:
