@@ -489,7 +489,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 
 # what the end-to-end analysis holds per article in the parent process, measured at 100k
 # (docs/benchmarks.md): features, the corpus index, the articles' texts
-ANALYZE_BYTES_PER_ARTICLE = 47_000
+ANALYZE_BYTES_PER_ARTICLE = 34_000
 
 
 def _needs_more_memory(name: str, size: int, force: bool) -> str | None:
