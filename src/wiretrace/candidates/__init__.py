@@ -774,11 +774,19 @@ class _AnchorTable:
         found = [n for n in map(self.numbers.get, anchors) if n is not None]
         chosen = np.asarray(found, dtype=np.int64)
         lengths = self.lengths[chosen]
-        ends = np.cumsum(lengths)
-        # position k of anchor i's run reads held[starts[i] + k]
-        offsets = np.repeat(self.starts[chosen] - (ends - lengths), lengths)
-        positions = offsets + np.arange(int(ends[-1]) if len(ends) else 0, dtype=np.int64)
+        positions = run_positions(self.starts[chosen], lengths)
         return self.held[positions], np.repeat(self.weight_array[chosen], lengths)
+
+
+def run_positions(
+    starts: npt.NDArray[np.int64], lengths: npt.NDArray[np.integer[Any]]
+) -> npt.NDArray[np.int64]:
+    """Return the positions of runs laid end to end: ``starts[i]`` to ``starts[i] +
+    lengths[i]`` for each run in order (the holders of some anchors, read off one array)."""
+    ends = np.cumsum(lengths)
+    # position k of run i reads starts[i] + k
+    offsets = np.repeat(starts - (ends - lengths), lengths)
+    return offsets + np.arange(int(ends[-1]) if len(ends) else 0, dtype=np.int64)
 
 
 def _within(first: int | None, second: int | None, days: int) -> bool:

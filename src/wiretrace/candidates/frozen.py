@@ -27,7 +27,7 @@ import numpy as np
 import numpy.typing as npt
 import xxhash
 
-from wiretrace.candidates import CandidateFeatures, CandidateIndex, _Stats
+from wiretrace.candidates import CandidateFeatures, CandidateIndex, _Stats, run_positions
 from wiretrace.candidates.lsh import LSHIndex
 from wiretrace.candidates.semantic import ArticleVectors, SemanticIndex
 from wiretrace.config import CandidateSettings
@@ -41,10 +41,15 @@ Loader = Callable[[Sequence[str]], Mapping[str, CandidateFeatures]]
 FEATURE_CACHE = 1024  # features read back for judging, kept for the next checks
 
 
-def anchor_hashes(anchors: Iterable[str]) -> npt.NDArray[np.uint64]:
-    """Return the 64-bit hash of each anchor, in order."""
+def anchor_hash_list(anchors: Iterable[str]) -> list[int]:
+    """Return the 64-bit hash of each anchor, in order (what the index files it under)."""
     digest = xxhash.xxh3_64_intdigest
-    return np.fromiter((digest(a.encode("utf-8")) for a in anchors), dtype=np.uint64)
+    return [digest(a.encode("utf-8")) for a in anchors]
+
+
+def anchor_hashes(anchors: Iterable[str]) -> npt.NDArray[np.uint64]:
+    """Return ``anchor_hash_list`` as an array."""
+    return np.asarray(anchor_hash_list(anchors), dtype=np.uint64)
 
 
 class _Sorted:
@@ -317,10 +322,7 @@ class _AnchorView:
         and that anchor's weight for each (``_AnchorTable.holders``)."""
         chosen, weights = self._rare(list(anchors))
         lengths = self.anchors.counts[chosen]
-        starts = self.anchors.starts[chosen]
-        ends = np.cumsum(lengths)
-        offsets = np.repeat(starts - (ends - lengths), lengths)
-        positions = offsets + np.arange(int(ends[-1]) if len(ends) else 0, dtype=np.int64)
+        positions = run_positions(self.anchors.starts[chosen], lengths)
         held = self.anchors.held[positions].astype(np.int64)
         return held, np.repeat(np.asarray(weights, dtype=np.float64), lengths)
 
@@ -375,19 +377,16 @@ class _LazyFeatures(Mapping[str, CandidateFeatures]):
             self._cache.popitem(last=False)
 
     def __getitem__(self, key: str) -> CandidateFeatures:
-        found = self._cache.get(key)
-        if found is not None:
-            self._cache.move_to_end(key)
-            return found
         if key not in self._numbers:
             raise KeyError(key)
-        loaded = self._load([key]).get(key)
-        if loaded is None:
+        if key in self._cache:
+            self._cache.move_to_end(key)
+        else:
+            self.prefetch([key])
+        found = self._cache.get(key)
+        if found is None:
             raise KeyError(f"the features of {key!r} could not be read back")
-        self._cache[key] = loaded
-        while len(self._cache) > self._size:
-            self._cache.popitem(last=False)
-        return loaded
+        return found
 
 
 class FrozenIndex(CandidateIndex):
@@ -397,7 +396,7 @@ class FrozenIndex(CandidateIndex):
     features (added in the same order, counts fixed ``for_queries``) would.
     """
 
-    def __init__(self, settings: CandidateSettings, load: Loader, semantic: object = None) -> None:
+    def __init__(self, settings: CandidateSettings, load: Loader) -> None:
         super().__init__(settings)
         self._load = load
         self._frozen = False
@@ -419,7 +418,6 @@ class FrozenIndex(CandidateIndex):
         near_shape, excerpt_shape = index._near, index._excerpt
         near, excerpt = _BandRows(near_shape), _BandRows(excerpt_shape)
         lines, anchors, vectors = _Columns(), _Columns(), _Rows()
-        digest = xxhash.xxh3_64_intdigest
         vector_ids: list[str] = []
         rows: list[int] = []
         numbers: dict[str, int] = {}
@@ -435,7 +433,7 @@ class FrozenIndex(CandidateIndex):
                     near.add(f.signature, number)
                     excerpt.add(f.signature, number)
                 lines.add(sorted(set(f.sentence_hashes)), number)
-                anchors.add([digest(a.encode("utf-8")) for a in f.anchors], number)
+                anchors.add(anchor_hash_list(f.anchors), number)
                 if index.semantic.enabled and f.vectors:
                     rows.append(len(vector_ids))
                     vector_ids.append(f.article_id)
