@@ -546,9 +546,10 @@ def test_fixed_anchor_weights_judge_as_counting_and_are_dropped_by_the_next_add(
         start, length = int(table.starts[number]), int(table.lengths[number])
         assert table.held[start : start + length].tolist() == list(index._anchors.get(anchor))
     some = list(table.numbers)[:7]
-    held, weights = table.holders([*some, "no such anchor"])
+    held, weights, at = table.holders([*some, "no such anchor"])
     assert held.tolist() == [n for a in some for n in index._anchors.get(a)]
     assert len(weights) == len(held)
+    assert at.tolist() == [k for k, a in enumerate(some) for _ in index._anchors.get(a)]
     assert index._weight_table(index._stats(found[-1])) is None  # a query's own counts differ
     assert {f.article_id: index._candidates(f) for f in found[:-1]} == counted
     assert any(counted.values())
@@ -604,3 +605,47 @@ def _sample_features(sample_dir: Path) -> list[CandidateFeatures]:
         features(prepare(Article(path.stem, path.read_text(encoding="utf-8"))), SETTINGS)
         for path in sorted((sample_dir / "articles").glob("*.txt"))
     ]
+
+
+def _hand_features(
+    article_id: str, anchors: dict[str, int], signature_seed: int
+) -> CandidateFeatures:
+    """Features with the given anchors (anchor -> line hash) and a signature no other shares."""
+    ordered = sorted(anchors)
+    return CandidateFeatures(
+        article_id=article_id,
+        signature=[(signature_seed * 1000 + k) % (1 << 32) for k in range(SETTINGS.num_perm)],
+        sentence_hashes=sorted(set(anchors.values())),
+        anchors=tuple(ordered),
+        word_count=400,
+        anchor_lines=[anchors[a] for a in ordered],
+        scheme="",
+    )
+
+
+@pytest.mark.parametrize("fixed", [False, True])
+def test_anchor_suspects_need_shared_anchors_from_two_lines_of_the_article(fixed: bool) -> None:
+    from wiretrace.candidates import CandidateIndex
+    from wiretrace.candidates.frozen import FrozenIndex
+
+    # f's four x anchors come from one line; its y anchors from one line and z from another
+    f = _hand_features(
+        "f", {"x1": 1, "x2": 1, "x3": 1, "x4": 1, "y1": 1, "y2": 1, "y3": 1, "z1": 2}, 1
+    )
+    one_line = _hand_features("g1", {"x1": 7, "x2": 8, "x3": 9, "x4": 10, "own1": 11}, 2)
+    two_lines = _hand_features("g2", {"y1": 7, "y2": 8, "y3": 9, "z1": 10, "own2": 11}, 3)
+    index = CandidateIndex(SETTINGS)
+    for g in (f, one_line, two_lines):
+        index.add(g)
+    if fixed:
+        index.fix_counts()
+    suspects, pool = index._anchor_holders(f, index._stats(f))
+    # both share four anchors of weight 1 (each held by two articles): only g2's span lines
+    assert suspects == ["g2"]
+    assert sorted(index._ids[n] for n in pool.tolist()) == ["g1", "g2"]
+    # without anchor lines every anchor counts as its own line, and g1 is a suspect too
+    bare = replace(f, anchor_lines=[])
+    assert index._anchor_holders(bare, index._stats(bare))[0] == ["g1", "g2"]
+    # a frozen index of the same features agrees
+    frozen = FrozenIndex.build([f, one_line, two_lines], SETTINGS, lambda ids: {})
+    assert frozen._anchor_holders(f, frozen._stats(f))[0] == ["g2"]

@@ -546,24 +546,32 @@ class CandidateIndex:
     def _anchor_holders(
         self, f: CandidateFeatures, stats: _Stats
     ) -> tuple[list[str], npt.NDArray[np.int64]]:
-        """Return the *anchor suspects* of ``f`` (articles whose shared rare-anchor weight,
-        boilerplate included, reaches ``anchor_min_shared``) and the numbers of the articles
-        sharing at least one rare anchor with it, both without ``f`` and in the order added.
+        """Return the *anchor suspects* of ``f`` and the numbers of the articles sharing at
+        least one rare anchor with it, both without ``f`` and in the order added.
 
-        The weights are summed per holder with numpy over the concatenated holder lists.
+        A suspect's shared rare anchors (boilerplate included) weigh ``anchor_min_shared``
+        and come from ``anchor_min_lines`` different lines of ``f``: the anchor evidence
+        (``anchor_evidence``) needs both of the content anchors, a subset, so an article
+        short of either cannot be proposed on anchors, and most holders are (their shared
+        anchors are the rare words of one reused sentence). The weights and lines are
+        counted per holder with numpy over the concatenated holder lists.
         """
         table = self._weight_table(stats)
         if table is not None:
-            numbers, per_holder = table.holders(f.anchors)
+            numbers, per_holder, at = table.holders(f.anchors)
         else:
-            numbers, per_holder = self._counted_holders(f, stats)
+            numbers, per_holder, at = self._counted_holders(f, stats)
         if not len(numbers):
             return [], np.zeros(0, dtype=np.int64)
         unique, inverse = np.unique(numbers, return_inverse=True)
         sums = np.bincount(inverse, weights=per_holder)
         own = self._numbers.get(f.article_id, -1)
-        chosen = unique[sums >= self.settings.anchor_min_shared]
-        suspects = [self._ids[n] for n in chosen.tolist() if n != own]
+        heavy = sums >= self.settings.anchor_min_shared
+        if heavy.any():
+            heavy &= (
+                _lines_per_holder(f, at, inverse, len(unique)) >= self.settings.anchor_min_lines
+            )
+        suspects = [self._ids[n] for n in unique[heavy].tolist() if n != own]
         return suspects, unique[unique != own]
 
     def _holds(self, f: CandidateFeatures) -> bool:
@@ -581,12 +589,14 @@ class CandidateIndex:
 
     def _counted_holders(
         self, f: CandidateFeatures, stats: _Stats
-    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
-        """Return the holders of each rare anchor of ``f``, concatenated in anchor order, and
-        the anchor's weight for each (counted now: ``_AnchorTable.holders`` reads them)."""
+    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64], npt.NDArray[np.int64]]:
+        """Return the holders of each rare anchor of ``f``, concatenated in anchor order, the
+        anchor's weight for each and its position in ``f.anchors`` (counted now:
+        ``_AnchorTable.holders`` reads them)."""
         lists: list[Sequence[int]] = []
         weights: list[float] = []
-        for anchor in f.anchors:
+        positions: list[int] = []
+        for position, anchor in enumerate(f.anchors):
             holders = self._anchors.get(anchor)
             if not holders:
                 continue
@@ -594,8 +604,11 @@ class CandidateIndex:
             if weight > 0.0:
                 lists.append(holders)
                 weights.append(weight)
+                positions.append(position)
         numbers = np.fromiter(itertools.chain.from_iterable(lists), dtype=np.int64)
-        return numbers, np.repeat(np.asarray(weights), [len(h) for h in lists])
+        lengths = [len(h) for h in lists]
+        at = np.repeat(np.asarray(positions, dtype=np.int64), lengths)
+        return numbers, np.repeat(np.asarray(weights), lengths), at
 
     def _anchor_weight(self, df: int, stats: _Stats) -> float:
         return anchor_weight(df, stats.articles, self.settings.anchor_max_df)
@@ -767,15 +780,17 @@ class _AnchorTable:
         return rare, [self.weights[self.numbers[a]] for a in rare]
 
     def holders(
-        self, anchors: Iterable[str]
-    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
+        self, anchors: Sequence[str]
+    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64], npt.NDArray[np.int64]]:
         """Return the holders of each rare anchor of ``anchors``, concatenated in their order,
-        and that anchor's weight for each."""
-        found = [n for n in map(self.numbers.get, anchors) if n is not None]
-        chosen = np.asarray(found, dtype=np.int64)
+        that anchor's weight for each and its position in ``anchors``."""
+        found = list(map(self.numbers.get, anchors))
+        given = [k for k, n in enumerate(found) if n is not None]
+        chosen = np.asarray([found[k] for k in given], dtype=np.int64)
         lengths = self.lengths[chosen]
         positions = run_positions(self.starts[chosen], lengths)
-        return self.held[positions], np.repeat(self.weight_array[chosen], lengths)
+        at = np.repeat(np.asarray(given, dtype=np.int64), lengths)
+        return self.held[positions], np.repeat(self.weight_array[chosen], lengths), at
 
 
 def run_positions(
@@ -787,6 +802,25 @@ def run_positions(
     # position k of run i reads starts[i] + k
     offsets = np.repeat(starts - (ends - lengths), lengths)
     return offsets + np.arange(int(ends[-1]) if len(ends) else 0, dtype=np.int64)
+
+
+def _lines_per_holder(
+    f: CandidateFeatures, at: npt.NDArray[np.int64], holder: npt.NDArray[np.intp], holders: int
+) -> npt.NDArray[np.int64]:
+    """Return, for each of ``holders`` holders, from how many different lines of ``f`` the
+    anchors it shares come: entry ``i`` is anchor ``f.anchors[at[i]]`` held by holder
+    ``holder[i]``. Without anchor lines each anchor is its own line (``spans_lines``)."""
+    if f.anchor_lines:
+        lines = np.frombuffer(f.anchor_lines, dtype=np.uint64)
+        rank = np.unique(lines, return_inverse=True)[1].astype(np.int64)[at]
+        width = len(lines)
+    else:
+        rank, width = at, len(f.anchors)
+    pairs = np.sort(holder.astype(np.int64) * max(width, 1) + rank)
+    # the distinct pairs, by hand: ``np.unique`` without an inverse takes a hashing path
+    # some ten times slower on arrays this size
+    distinct = pairs[np.concatenate(([True], pairs[1:] != pairs[:-1]))]
+    return np.bincount(distinct // max(width, 1), minlength=holders)
 
 
 def _within(first: int | None, second: int | None, days: int) -> bool:

@@ -307,24 +307,30 @@ class _AnchorView:
             weight = self._weights[count] = self._weigh(count + self.stats.extra, self.stats)
         return weight
 
-    def _rare(self, anchors: Sequence[str]) -> tuple[npt.NDArray[np.int64], list[float]]:
-        """Return the positions of the anchors that weigh, in the order given, and weights."""
+    def _rare(
+        self, anchors: Sequence[str]
+    ) -> tuple[npt.NDArray[np.int64], list[float], npt.NDArray[np.int64]]:
+        """Return the positions (among the frozen anchors) of the anchors that weigh, in the
+        order given, their weights and their positions in ``anchors``."""
         at = self.anchors.numbers(anchor_hashes(anchors))
-        known = at[at >= 0]
+        given = np.flatnonzero(at >= 0)
+        known = at[given]
         weights = [self._weight(c) for c in self.anchors.counts[known].tolist()]
         keep = np.asarray([w > 0.0 for w in weights], dtype=bool)
-        return known[keep], [w for w in weights if w > 0.0]
+        return known[keep], [w for w in weights if w > 0.0], given[keep].astype(np.int64)
 
     def holders(
-        self, anchors: Iterable[str]
-    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
+        self, anchors: Sequence[str]
+    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64], npt.NDArray[np.int64]]:
         """Return the holders of each rare anchor of ``anchors``, concatenated in their order,
-        and that anchor's weight for each (``_AnchorTable.holders``)."""
-        chosen, weights = self._rare(list(anchors))
+        that anchor's weight for each and its position in ``anchors``
+        (``_AnchorTable.holders``)."""
+        chosen, weights, given = self._rare(anchors)
         lengths = self.anchors.counts[chosen]
         positions = run_positions(self.anchors.starts[chosen], lengths)
         held = self.anchors.held[positions].astype(np.int64)
-        return held, np.repeat(np.asarray(weights, dtype=np.float64), lengths)
+        at = np.repeat(given, lengths)
+        return held, np.repeat(np.asarray(weights, dtype=np.float64), lengths), at
 
     def weights_of(self, shared: Iterable[str]) -> tuple[list[str], list[float]]:
         """Return the anchors of ``shared`` that weigh, sorted, and their weights."""
