@@ -414,3 +414,16 @@ def test_families_come_back_as_they_were_put(store: Store, families: list[Family
     assert store.families() == sorted(families, key=lambda family: family.id)
     for family in families:
         assert store.family(family.id) == family
+
+
+def test_an_articles_content_hash_is_its_texts_and_follows_a_replaced_text() -> None:
+    from dataclasses import replace
+
+    article = Article("a", "First text.")
+    assert article.content_hash == content_hash("First text.")
+    assert article.content_hash == content_hash("First text.")  # read again: the kept one
+    changed = replace(article, text="Second text.")
+    assert changed.content_hash == content_hash("Second text.")
+    # the kept hash is no part of equality or of the printed form
+    assert article == Article("a", "First text.")
+    assert "_hash" not in repr(article)

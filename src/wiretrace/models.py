@@ -88,10 +88,16 @@ class Article:
     outlet: str | None = None
     url: str | None = None
     published_at: datetime | None = None
+    _hash: str | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def content_hash(self) -> str:
-        return content_hash(self.text)
+        """The SHA-256 of the text, computed once (an analysis asks for it several times)."""
+        found = self._hash
+        if found is None:
+            found = content_hash(self.text)
+            object.__setattr__(self, "_hash", found)
+        return found
 
 
 @dataclass(frozen=True, slots=True)
