@@ -493,3 +493,30 @@ def test_triage_keeps_reports_sharing_their_facts() -> None:
 def test_triage_keeps_the_seed_rewrites(seed_documents: dict[str, Document]) -> None:
     for rewrite in ("001", "002", "004"):
         assert triage(seed_documents["000"], seed_documents[rewrite]) is None
+
+
+def test_verdicts_documents_and_features_cross_processes_whole(
+    seed_documents: dict[str, Document],
+) -> None:
+    """Workers send verdicts and features back pickled (``pickled_by_fields``): every field
+    arrives, the kept caches of documents and articles included."""
+    import pickle
+
+    from wiretrace.candidates import features
+    from wiretrace.config import CandidateSettings
+    from wiretrace.families import member_info
+
+    original, copy = seed_documents["000"], seed_documents["003"]
+    result = compare(original, copy, ENCODER, Settings())
+    assert result.changes or result.alignment.added  # a verdict with nested records
+    back = pickle.loads(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+    assert back == result
+    assert back.alignment.pairs[0].changes == result.alignment.pairs[0].changes
+    assert original.body_text and original.article.content_hash  # caches filled
+    doc = pickle.loads(pickle.dumps(original))
+    assert doc == original and doc._body == original._body
+    assert doc.article._hash == original.article.content_hash
+    found = features(copy, CandidateSettings())
+    assert pickle.loads(pickle.dumps(found)) == found
+    info = member_info(copy)
+    assert pickle.loads(pickle.dumps(info)) == info

@@ -27,9 +27,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from wiretrace.models import Comparison, Document, Relation, SentenceRole
+from wiretrace.models import Comparison, Document, Relation, SentenceRole, pickled_by_fields
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class MemberInfo:
     """What the family stage needs to know of one article."""

@@ -61,7 +61,7 @@ from wiretrace.candidates.semantic import (
     semantic_settings,
 )
 from wiretrace.config import CandidateSettings
-from wiretrace.models import Candidate, Document
+from wiretrace.models import Candidate, Document, pickled_by_fields
 from wiretrace.runtime import paused_gc
 from wiretrace.text.prepare import TEXT_RULES
 
@@ -114,6 +114,7 @@ def _no_hashes() -> Hashes:
 _HASH_FIELDS = (("signature", "I"), ("sentence_hashes", "Q"), ("anchor_lines", "Q"), ("facts", "Q"))
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class CandidateFeatures:
     """What candidate search needs of one article text, computed once and stored as JSON.
