@@ -13,7 +13,9 @@ then runs each pipeline in its own subprocess (so peak RSS is per pipeline):
   path (prepare, features, index query), the full ``Service.check`` (that, plus
   triage or ``compare`` of each candidate read from the store), and ``check`` with
   the sentence model aligning for the first ``--model-probes``;
-* ``datasketch`` and ``rensa``: see ``peers.py``.
+* ``datasketch`` and ``rensa``: see ``peers.py``;
+* ``passim`` (with ``--passim DIR``, a checkout of github.com/dasmiq/passim): its PySpark
+  all-pairs alignment, see ``passim_peer.py``.
 
 Prints a table and ends with one ``summary:`` line.
 """
@@ -37,6 +39,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import corpus
+import passim_peer
 import peers
 
 Pair = tuple[str, str]
@@ -143,6 +146,21 @@ def peer_worker(name: str, args: argparse.Namespace) -> dict[str, Any]:
         "largest_group": max((len(g) for g in run.groups), default=0),
         "query_ms": percentiles(timings),
         "query_hit": hits / max(1, len(probes)),
+    }
+
+
+def passim_worker(args: argparse.Namespace) -> dict[str, Any]:
+    """Run passim's all-pairs alignment over the corpus (it answers no single queries)."""
+    run, _ = passim_peer.run_passim(Path(args.corpus), Path(args.passim), args.processes)
+    labels = corpus.read_labels(Path(args.labels))
+    return {
+        "name": "passim",
+        "setup": run.setup,
+        "docs": run.docs,
+        "seconds": run.seconds,
+        "stages": run.stages,
+        "quality": evaluate(labels, run.groups, run.pairs),
+        "largest_group": max((len(g) for g in run.groups), default=0),
     }
 
 
@@ -356,6 +374,8 @@ def run_worker(args: argparse.Namespace) -> None:
         result = wiretrace_worker(args)
     elif args.worker == "wiretrace-query":
         result = query_worker(args)
+    elif args.worker == "passim":
+        result = passim_worker(args)
     else:
         result = peer_worker(args.worker, args)
     result["rss_mb"] = peak_rss_mb()
@@ -367,6 +387,8 @@ def spawn(name: str, files: corpus.CorpusFiles, args: argparse.Namespace) -> dic
     command = [sys.executable, __file__, "--worker", name, "--corpus", str(files.articles)]
     command += ["--labels", str(files.labels), "--processes", str(args.processes)]
     command += ["--probes", str(args.probes), "--model-probes", str(args.model_probes)]
+    if args.passim is not None:
+        command += ["--passim", str(args.passim)]
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     for line in reversed(done.stdout.splitlines()):
         if line.startswith("RESULT "):
@@ -430,6 +452,9 @@ def print_table(results: Results, size: int, args: argparse.Namespace) -> None:
     for name, result in results.items():
         if result:
             print("\n" + "\n".join(_details(name, result)))
+    if results.get("passim") and results.get("wiretrace"):
+        ratio = docs_per_s(results["wiretrace"]) / docs_per_s(results["passim"])
+        print(f"wiretrace end to end / passim: {ratio:.2f}x")
     print(summary_line(results, size))
 
 
@@ -481,6 +506,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--force", action="store_true", help="run the end-to-end analysis even if too large"
     )
+    parser.add_argument(
+        "--passim",
+        type=Path,
+        default=os.environ.get("WIRETRACE_PASSIM") or None,
+        help="a checkout of github.com/dasmiq/passim: run it as a peer too",
+    )
     parser.add_argument("--worker", default=None, help=argparse.SUPPRESS)
     parser.add_argument("--corpus", default=None, help=argparse.SUPPRESS)
     parser.add_argument("--labels", default=None, help=argparse.SUPPRESS)
@@ -516,7 +547,7 @@ def run_names(args: argparse.Namespace) -> list[str]:
     if args.only:
         return [n for n in args.only.split(",") if n]
     shapes = [s for s in args.peer_shapes.split(",") if s]
-    return [*WIRETRACE_RUNS, *(f"{p}@{s}" for s in shapes for p in PEER_NAMES)]
+    return [*WIRETRACE_RUNS, *(f"{p}@{s}" for s in shapes for p in PEER_NAMES), "passim"]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -529,6 +560,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     results: Results = {}
     for name in run_names(args):
         too_big = _needs_more_memory(name, files.size, args.force)
+        if name == "passim":
+            too_big = passim_peer.missing(args.passim)
         if too_big:
             print(f"skipping {name}: {too_big}", flush=True)
             results[name] = None
