@@ -120,3 +120,34 @@ def test_an_empty_frozen_index_finds_nothing(sample_dir: Path) -> None:
     frozen = FrozenIndex.build([], SETTINGS, lambda ids: {})
     assert len(frozen) == 0
     assert frozen.query(f) == []
+
+
+def test_a_corpus_judged_on_columns_finds_what_the_dicts_find(
+    planted: tuple[list[CandidateFeatures], list[CandidateFeatures]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from wiretrace import parallel
+    from wiretrace.candidates import CorpusCandidates
+
+    held, probes = planted
+    expected = CorpusCandidates(held, SETTINGS).propose()
+    assert len(expected) > len(held) // 10  # the planted derivatives are proposed
+    columns = CorpusCandidates(list(reversed(held)), SETTINGS, columns=True)
+    assert isinstance(columns.index, FrozenIndex)
+    assert columns.propose() == expected
+    # features can be added until the index is first read, not after
+    with pytest.raises(ValueError, match="takes no more articles"):
+        columns.add(probes[0])
+    monkeypatch.setattr(parallel, "CHUNK", 100)
+    assert parallel.judge(CorpusCandidates(held, SETTINGS, columns=True), 2) == expected
+
+
+def test_the_corpus_index_setting_is_checked() -> None:
+    from wiretrace.config import load_settings
+    from wiretrace.errors import ConfigError
+
+    assert load_settings(env={}).run.corpus_index == "dicts"
+    chosen = load_settings(env={"WIRETRACE_RUN__CORPUS_INDEX": "columns"})
+    assert chosen.run.corpus_index == "columns"
+    with pytest.raises(ConfigError, match="corpus_index"):
+        load_settings(env={}, overrides={"run": {"corpus_index": "lists"}})

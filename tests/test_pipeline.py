@@ -289,3 +289,22 @@ def test_check_keeps_its_index_until_the_stored_features_change(tmp_path: Path) 
     service.close()
     assert found.best is not None and found.best.stored.id == "orchard"
     assert service._index is not built
+
+
+def test_an_analysis_on_a_columns_corpus_index_finds_the_same_families(
+    sample_dir: Path, tmp_path: Path
+) -> None:
+    from wiretrace.config import RunSettings
+
+    found = []
+    for name, index in (("dicts", "dicts"), ("columns", "columns")):
+        folder = tmp_path / name
+        folder.mkdir()
+        service = service_for(folder)
+        service.settings = replace(service.settings, run=RunSettings(corpus_index=index))
+        with service:
+            service.ingest([sample_dir / "articles"])
+            report = service.analyze()
+        found.append((report.candidates, report.families))
+    assert found[0][1]  # the sample corpus has families
+    assert found[1] == found[0]

@@ -210,7 +210,8 @@ class Service:
             return docs.get(by_id[article_id])
 
         # the corpus index is built as the features arrive (the workers compute the rest)
-        corpus = CorpusCandidates([], self.settings.candidates)
+        columns = self.settings.run.corpus_index == "columns"
+        corpus = CorpusCandidates([], self.settings.candidates, columns=columns)
         with paused_gc():  # what the features and the index build is kept: no collections
             all_features, featured = self._features(articles, docs, progress, corpus.add)
         progress("candidates", 0, len(articles))

@@ -22,18 +22,26 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from operator import eq
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 import xxhash
 
-from wiretrace.candidates import CandidateFeatures, CandidateIndex, _Stats, run_positions
+from wiretrace.candidates import (
+    MIN_SHARED_SENTENCES,
+    CandidateFeatures,
+    CandidateIndex,
+    _Stats,
+    run_positions,
+)
 from wiretrace.candidates.lsh import LSHIndex
-from wiretrace.candidates.semantic import ArticleVectors, SemanticIndex
+from wiretrace.candidates.semantic import ArticleVectors, SemanticIndex, SemanticSettings
 from wiretrace.config import CandidateSettings
+from wiretrace.models import Candidate
 from wiretrace.runtime import paused_gc
 
-__all__ = ["FrozenIndex"]
+__all__ = ["FrozenBuilder", "FrozenIndex", "HeldFeatures"]
 
 Loader = Callable[[Sequence[str]], Mapping[str, CandidateFeatures]]
 """Reads the features of some stored articles by id (those it holds)."""
@@ -83,6 +91,28 @@ class _Sorted:
     def numbers(self, key: int) -> npt.NDArray[np.int32]:
         start, stop = self.range(key)
         return self.holders[start:stop]
+
+    def runs(
+        self, keys: npt.NDArray[np.uint64]
+    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+        """Return where the holders of each of ``keys`` start, and how many there are."""
+        starts = np.searchsorted(self.keys, keys, side="left").astype(np.int64)
+        stops = np.searchsorted(self.keys, keys, side="right").astype(np.int64)
+        return starts, stops - starts
+
+    def holders_of(self, keys: npt.NDArray[np.uint64]) -> npt.NDArray[np.int32]:
+        """Return the holders of each of ``keys``, concatenated in their order."""
+        starts, counts = self.runs(keys)
+        return self.holders[run_positions(starts, counts)]
+
+
+def _distinct(values: npt.NDArray[Any]) -> npt.NDArray[Any]:
+    """Return the distinct values, sorted (``np.unique`` without an inverse takes a hashing
+    path some ten times slower on arrays this size)."""
+    ordered = np.sort(values)
+    if not len(ordered):
+        return ordered
+    return ordered[np.concatenate(([True], ordered[1:] != ordered[:-1]))]
 
 
 _PARTS = 16  # a column is gathered in parts by the top bits of its keys, each sorted alone
@@ -150,36 +180,33 @@ class _Columns:
         return _Sorted.presorted(keys, holders)
 
 
+_BAND_SALT = 0x9E3779B97F4A7C15  # odd: band b's hashes are xor-ed with (b + 1) times it
+
+
+def band_salts(bands: int) -> npt.NDArray[np.uint64]:
+    """Return what each band's hashes are xor-ed with, so that one sorted column holds every
+    band: equal salted keys are equal hashes of the same band (two bands' hashes meet only
+    by a 64-bit accident)."""
+    return np.asarray(
+        [((b + 1) * _BAND_SALT) & 0xFFFFFFFFFFFFFFFF for b in range(bands)], dtype=np.uint64
+    )
+
+
 class _BandRows:
-    """The band hashes of one LSH shape, a row per article, stacked a block at a time; each
-    band becomes a ``_Sorted`` column at the end."""
+    """The band hashes of one LSH shape, salted per band (``band_salts``), gathered into one
+    column with the number of the article holding each."""
 
     def __init__(self, shape: LSHIndex) -> None:
         self.shape = shape
-        self._rows: list[list[int]] = []
-        self._numbers: list[int] = []
-        self._blocks: list[npt.NDArray[np.uint64]] = []
+        self._salts = band_salts(shape.bands).tolist()
+        self._column = _Columns()
 
     def add(self, hashvalues: Sequence[int], number: int) -> None:
-        self._rows.append(self.shape.band_hashes(hashvalues))
-        self._numbers.append(number)
-        if len(self._rows) >= _BLOCK // 256:
-            self._flush()
+        bands = self.shape.band_hashes(hashvalues)
+        self._column.add([h ^ s for h, s in zip(bands, self._salts, strict=True)], number)
 
-    def _flush(self) -> None:
-        if self._rows:
-            self._blocks.append(np.asarray(self._rows, dtype=np.uint64))
-            self._rows.clear()
-
-    def columns(self) -> list[_Sorted]:
-        self._flush()
-        holders = np.asarray(self._numbers, dtype=np.int32)
-        if self._blocks:
-            matrix = np.concatenate(self._blocks)
-        else:
-            matrix = np.zeros((0, self.shape.bands), dtype=np.uint64)
-        self._blocks.clear()
-        return [_Sorted(matrix[:, band].copy(), holders) for band in range(self.shape.bands)]
+    def column(self) -> _Sorted:
+        return self._column.sorted()
 
 
 class _Rows:
@@ -210,13 +237,17 @@ _BLOCK = 1 << 18  # keys gathered before they move into numpy
 
 
 class _FrozenBands:
-    """``LSHIndex``'s answers from sorted band columns: one ``_Sorted`` per band."""
+    """``LSHIndex``'s answers from one sorted column of salted band hashes (``_BandRows``)."""
 
-    def __init__(self, shape: LSHIndex, bands: list[_Sorted], index: FrozenIndex) -> None:
+    def __init__(self, shape: LSHIndex, column: _Sorted, index: FrozenIndex) -> None:
         self.shape = shape
-        self.bands = bands
+        self.column = column
+        self._salts = band_salts(shape.bands)
         self._index = index
         self._own: OrderedDict[str, list[int]] = OrderedDict()  # band hashes of judged keys
+        # the band hashes of the last query and the numbers of the articles it found: the
+        # pairs judged next are that query's, and sharing a band is being among them
+        self._last: tuple[list[int], set[int]] | None = None
 
     def _bands_of(self, key: str) -> list[int]:
         own = self._own.get(key)
@@ -231,14 +262,19 @@ class _FrozenBands:
 
     def query(self, hashvalues: Sequence[int]) -> list[str]:
         """Return the sorted ids sharing at least one band with ``hashvalues``."""
-        found: set[int] = set()
-        for column, band in zip(self.bands, self.shape.band_hashes(hashvalues), strict=True):
-            found.update(column.numbers(band).tolist())
+        bands = self.shape.band_hashes(hashvalues)
+        salted = np.asarray(bands, dtype=np.uint64) ^ self._salts
+        found = _distinct(self.column.holders_of(salted)).tolist()
+        self._last = (bands, set(found))
         ids = self._index._ids
         return sorted(ids[n] for n in found)
 
     def key_shares_band(self, key: str, bands: Sequence[int]) -> bool:
-        """Return True when the stored ``key`` shares a band with ``bands``."""
+        """Return True when the stored ``key`` shares a band with ``bands`` (read off the last
+        query when it was of these bands)."""
+        last = self._last
+        if last is not None and last[0] == bands:
+            return self._index._numbers.get(key, -1) in last[1]
         return any(map(eq, self._bands_of(key), bands))
 
     def keys_share_band(self, first: str, second: str) -> bool:
@@ -257,6 +293,19 @@ class _FrozenLines:
 
     def df(self, line: int) -> int:
         return self._lines.count(line)
+
+    def sharing(self, lines: Sequence[int], most: int, need: int) -> list[str]:
+        """Return the ids of the articles holding at least ``need`` of the distinct ``lines``,
+        counting only lines held by at most ``most`` articles (``CandidateIndex._gather``)."""
+        distinct = _distinct(np.asarray(lines, dtype=np.uint64))
+        starts, counts = self._lines.runs(distinct)
+        kept = (counts > 0) & (counts <= most)
+        held = np.sort(self._lines.holders[run_positions(starts[kept], counts[kept])])
+        if not len(held):
+            return []
+        opens = np.flatnonzero(np.concatenate(([True], held[1:] != held[:-1])))
+        times = np.diff(np.append(opens, len(held)))
+        return [self._ids[n] for n in held[opens[times >= need]].tolist()]
 
 
 class _FrozenAnchors:
@@ -332,9 +381,25 @@ class _AnchorView:
         at = np.repeat(given, lengths)
         return held, np.repeat(np.asarray(weights, dtype=np.float64), lengths), at
 
+    def prime(self, anchors: Sequence[str]) -> None:
+        """Weigh the anchors of one article at once: the pairs judged next share some of
+        them (``weights_of`` then reads these weights instead of searching the columns)."""
+        _, weights, given = self._rare(anchors)
+        self._primed = (
+            frozenset(anchors),
+            {anchors[k]: w for k, w in zip(given.tolist(), weights, strict=True)},
+        )
+
+    _primed: tuple[frozenset[str], dict[str, float]] | None = None
+
     def weights_of(self, shared: Iterable[str]) -> tuple[list[str], list[float]]:
         """Return the anchors of ``shared`` that weigh, sorted, and their weights."""
         ordered = sorted(shared)
+        primed = self._primed
+        if primed is not None and primed[0].issuperset(ordered):
+            weighed = primed[1]
+            kept = [a for a in ordered if a in weighed]
+            return kept, [weighed[a] for a in kept]
         at = self.anchors.numbers(anchor_hashes(ordered))
         rare: list[str] = []
         weights: list[float] = []
@@ -402,8 +467,10 @@ class FrozenIndex(CandidateIndex):
     features (added in the same order, counts fixed ``for_queries``) would.
     """
 
-    def __init__(self, settings: CandidateSettings, load: Loader) -> None:
-        super().__init__(settings)
+    def __init__(
+        self, settings: CandidateSettings, load: Loader, semantic: SemanticSettings | None = None
+    ) -> None:
+        super().__init__(settings, semantic)
         self._load = load
         self._frozen = False
 
@@ -420,44 +487,10 @@ class FrozenIndex(CandidateIndex):
 
         Raises ValueError on a repeated id or features of another scheme.
         """
-        index = cls(settings, load)
-        near_shape, excerpt_shape = index._near, index._excerpt
-        near, excerpt = _BandRows(near_shape), _BandRows(excerpt_shape)
-        lines, anchors, vectors = _Columns(), _Columns(), _Rows()
-        vector_ids: list[str] = []
-        rows: list[int] = []
-        numbers: dict[str, int] = {}
-        ids: list[str] = []
-        with paused_gc():
-            for f in all_features:
-                index._check(f)
-                if f.article_id in numbers:
-                    raise ValueError(f"article already in the candidate index: {f.article_id!r}")
-                number = numbers[f.article_id] = len(ids)
-                ids.append(f.article_id)
-                if f.word_count > 0:
-                    near.add(f.signature, number)
-                    excerpt.add(f.signature, number)
-                lines.add(sorted(set(f.sentence_hashes)), number)
-                anchors.add(anchor_hash_list(f.anchors), number)
-                if index.semantic.enabled and f.vectors:
-                    rows.append(len(vector_ids))
-                    vector_ids.append(f.article_id)
-                    vectors.add(ArticleVectors.decode(f.vectors).rows)
-                else:
-                    rows.append(-1)
-        index._ids = ids
-        index._numbers = numbers
-        index._features = _LazyFeatures(numbers, load, cache)  # type: ignore[assignment]
-        index._near = _FrozenBands(near_shape, near.columns(), index)  # type: ignore[assignment]
-        index._excerpt = _FrozenBands(excerpt_shape, excerpt.columns(), index)  # type: ignore[assignment]
-        index._lines = _FrozenLines(lines.sorted(), ids)  # type: ignore[assignment]
-        index._anchor_columns = _FrozenAnchors(anchors.sorted(), settings.anchor_max_df)
-        index._vectors = SemanticIndex.of_matrix(vector_ids, vectors.stacked())
-        index._rows_array = np.asarray(rows, dtype=np.intp)
-        index._rows = index._rows_array  # type: ignore[assignment]
-        index._frozen = True
-        return index
+        builder = FrozenBuilder(settings)
+        for f in all_features:
+            builder.add(f)
+        return builder.build(_LazyFeatures(builder.numbers, load, cache))
 
     def _gather(
         self,
@@ -466,11 +499,32 @@ class FrozenIndex(CandidateIndex):
         near: dict[str, float],
         suspects: Iterable[str],
     ) -> list[str]:
-        """``CandidateIndex._gather``, then the features of all it found read back at once:
-        each of them is judged next."""
-        found = super()._gather(f, stats, near, suspects)
-        self._features.prefetch(found)  # type: ignore[attr-defined]
-        return found
+        """``CandidateIndex._gather`` read off the columns a whole query at a time, then the
+        features of all it found read back at once: each of them is judged next."""
+        found: set[str] = set()
+        if f.word_count > 0:
+            found.update(self._near.query(f.signature))
+            found.update(self._excerpt.query(f.signature))
+        most = self.settings.anchor_max_df - stats.extra
+        found.update(self._frozen_lines.sharing(f.sentence_hashes, most, MIN_SHARED_SENTENCES))
+        found.update(suspects)
+        found.update(near)
+        found.discard(f.article_id)
+        gathered = sorted(found)
+        self._features.prefetch(gathered)  # type: ignore[attr-defined]
+        return gathered
+
+    def _candidates(
+        self,
+        f: CandidateFeatures,
+        near: dict[str, float] | None = None,
+        after: bool = False,
+        suspects: Sequence[str] | None = None,
+    ) -> list[Candidate]:
+        """``CandidateIndex._candidates``, with the weights of ``f``'s anchors read at once
+        for all its pairs."""
+        self._weight_table(self._stats(f)).prime(f.anchors)
+        return super()._candidates(f, near, after, suspects)
 
     def add(self, f: CandidateFeatures) -> None:
         """Raises ValueError once built: a frozen index takes no more articles."""
@@ -489,3 +543,96 @@ class FrozenIndex(CandidateIndex):
 
     _view: _AnchorView | None = None
     _anchor_columns: _FrozenAnchors
+    _frozen_lines: _FrozenLines
+
+
+class FrozenBuilder:
+    """A ``FrozenIndex`` gathered one article at a time (``add``: an analysis adds features
+    as its workers compute them), then sorted into columns once (``build``)."""
+
+    def __init__(self, settings: CandidateSettings, semantic: SemanticSettings | None = None):
+        self.settings = settings
+        self.semantic = semantic
+        self._shape = CandidateIndex(settings, semantic)  # the LSH shapes, scheme and checks
+        self._near, self._excerpt = _BandRows(self._shape._near), _BandRows(self._shape._excerpt)
+        self._lines, self._anchors, self._vectors = _Columns(), _Columns(), _Rows()
+        self._vector_ids: list[str] = []
+        self._rows: list[int] = []
+        self.numbers: dict[str, int] = {}
+        self.ids: list[str] = []
+        self._built = False
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def add(self, f: CandidateFeatures) -> None:
+        """Gather one article's features. Raises ValueError on a repeated id, features of
+        another scheme, or once built."""
+        self._shape._check(f)
+        if f.article_id in self.numbers:
+            raise ValueError(f"article already in the candidate index: {f.article_id!r}")
+        if self._built:
+            raise ValueError("a frozen candidate index takes no more articles: build it again")
+        number = self.numbers[f.article_id] = len(self.ids)
+        self.ids.append(f.article_id)
+        if f.word_count > 0:
+            self._near.add(f.signature, number)
+            self._excerpt.add(f.signature, number)
+        self._lines.add(sorted(set(f.sentence_hashes)), number)
+        self._anchors.add(anchor_hash_list(f.anchors), number)
+        if self._shape.semantic.enabled and f.vectors:
+            self._rows.append(len(self._vector_ids))
+            self._vector_ids.append(f.article_id)
+            self._vectors.add(ArticleVectors.decode(f.vectors).rows)
+        else:
+            self._rows.append(-1)
+
+    def build(self, held: Mapping[str, CandidateFeatures]) -> FrozenIndex:
+        """Return the index of every article added; ``held`` gives their features by id for
+        judging (``_LazyFeatures`` reads them back from a store; a mapping of features
+        already in memory does as well)."""
+        self._built = True
+        index = FrozenIndex(self.settings, lambda ids: {}, self.semantic)
+        with paused_gc():
+            index._ids = self.ids
+            index._numbers = self.numbers
+            index._features = held  # type: ignore[assignment]
+            index._near = _FrozenBands(self._shape._near, self._near.column(), index)  # type: ignore[assignment]
+            index._excerpt = _FrozenBands(self._shape._excerpt, self._excerpt.column(), index)  # type: ignore[assignment]
+            index._frozen_lines = _FrozenLines(self._lines.sorted(), self.ids)
+            index._lines = index._frozen_lines  # type: ignore[assignment]
+            index._anchor_columns = _FrozenAnchors(
+                self._anchors.sorted(), self.settings.anchor_max_df
+            )
+            index._vectors = SemanticIndex.of_matrix(self._vector_ids, self._vectors.stacked())
+            index._rows_array = np.asarray(self._rows, dtype=np.intp)
+            index._rows = index._rows_array  # type: ignore[assignment]
+            index._frozen = True
+        return index
+
+
+class HeldFeatures(Mapping[str, CandidateFeatures]):
+    """Features already in memory, as a ``FrozenIndex`` reads them: by id, with nothing to
+    read back, and none taken for the very object held (a judged article's band hashes and
+    signature are then read as a query's, which costs the index no memory)."""
+
+    def __init__(self, held: Mapping[str, CandidateFeatures]) -> None:
+        self._held = held
+
+    def __len__(self) -> int:
+        return len(self._held)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._held)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._held
+
+    def __getitem__(self, key: str) -> CandidateFeatures:
+        return self._held[key]
+
+    def get(self, key: str, default: object = None) -> CandidateFeatures | None:  # type: ignore[override]
+        return None
+
+    def prefetch(self, keys: Sequence[str]) -> None:
+        """Nothing to read back."""
