@@ -179,7 +179,11 @@ def wiretrace_worker(args: argparse.Namespace) -> dict[str, Any]:
         marks.setdefault(stage, [now, now])[1] = now
 
     with tempfile.TemporaryDirectory(prefix="wt-bench-") as tmp:
-        overrides = {**WIRETRACE_OVERRIDES, "store": {"url": f"sqlite:///{tmp}/bench.sqlite"}}
+        overrides = {
+            **WIRETRACE_OVERRIDES,
+            "store": {"url": f"sqlite:///{tmp}/bench.sqlite"},
+            "run": {"corpus_index": args.corpus_index},
+        }
         settings = load_settings(env={}, overrides=overrides)
         started = time.perf_counter()
         with Service(settings) as service:
@@ -195,7 +199,9 @@ def wiretrace_worker(args: argparse.Namespace) -> dict[str, Any]:
     labels = corpus.read_labels(Path(args.labels))
     return {
         "name": "wiretrace",
-        "setup": "Service.ingest + analyze, SQLite, embed=hashing",
+        "setup": (
+            f"Service.ingest + analyze, SQLite, embed=hashing, corpus index {args.corpus_index}"
+        ),
         "docs": ingest.read,
         "seconds": finished - started,
         "stages": stages,
@@ -387,6 +393,7 @@ def spawn(name: str, files: corpus.CorpusFiles, args: argparse.Namespace) -> dic
     command = [sys.executable, __file__, "--worker", name, "--corpus", str(files.articles)]
     command += ["--labels", str(files.labels), "--processes", str(args.processes)]
     command += ["--probes", str(args.probes), "--model-probes", str(args.model_probes)]
+    command += ["--corpus-index", args.corpus_index]
     if args.passim is not None:
         command += ["--passim", str(args.passim)]
     done = subprocess.run(command, capture_output=True, text=True, check=False)
@@ -512,6 +519,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         default=os.environ.get("WIRETRACE_PASSIM") or None,
         help="a checkout of github.com/dasmiq/passim: run it as a peer too",
     )
+    parser.add_argument(
+        "--corpus-index",
+        choices=("dicts", "columns"),
+        default="dicts",
+        help="the end-to-end analysis's corpus index (wiretrace's run.corpus_index)",
+    )
     parser.add_argument("--worker", default=None, help=argparse.SUPPRESS)
     parser.add_argument("--corpus", default=None, help=argparse.SUPPRESS)
     parser.add_argument("--labels", default=None, help=argparse.SUPPRESS)
@@ -519,11 +532,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 
 
 # what the end-to-end analysis holds per article in the parent process, measured at 100k
-# (docs/benchmarks.md): features, the corpus index, the articles' texts
-ANALYZE_BYTES_PER_ARTICLE = 34_000
+# (docs/benchmarks.md): features, the corpus index, the articles' texts; by corpus index
+ANALYZE_BYTES_PER_ARTICLE = {"dicts": 34_000, "columns": 24_000}
 
 
-def _needs_more_memory(name: str, size: int, force: bool) -> str | None:
+def _needs_more_memory(name: str, size: int, force: bool, index: str = "dicts") -> str | None:
     """Return why the end-to-end run of ``size`` articles would not fit this machine's memory
     (None when it would, or when ``force``)."""
     if name != "wiretrace" or force:
@@ -532,11 +545,12 @@ def _needs_more_memory(name: str, size: int, force: bool) -> str | None:
         memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
     except (ValueError, OSError):
         return None
-    needed = ANALYZE_BYTES_PER_ARTICLE * size
+    per_article = ANALYZE_BYTES_PER_ARTICLE[index]
+    needed = per_article * size
     if needed <= 0.8 * memory:
         return None
     return (
-        f"the end-to-end analysis holds ~{ANALYZE_BYTES_PER_ARTICLE // 1000} KB per article in "
+        f"the end-to-end analysis holds ~{per_article // 1000} KB per article in "
         f"memory, ~{needed / 2**30:.0f} GiB for {size:,} articles, and this machine has "
         f"{memory / 2**30:.0f} GiB (--force runs it anyway)"
     )
@@ -559,7 +573,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"corpus {files.articles} ({files.size} articles); machine: {os.cpu_count()} cores")
     results: Results = {}
     for name in run_names(args):
-        too_big = _needs_more_memory(name, files.size, args.force)
+        too_big = _needs_more_memory(name, files.size, args.force, args.corpus_index)
         if name == "passim":
             too_big = passim_peer.missing(args.passim)
         if too_big:
