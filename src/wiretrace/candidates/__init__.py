@@ -817,11 +817,17 @@ def _lines_per_holder(
         width = len(lines)
     else:
         rank, width = at, len(f.anchors)
-    pairs = np.sort(holder.astype(np.int64) * max(width, 1) + rank)
-    # the distinct pairs, by hand: ``np.unique`` without an inverse takes a hashing path
-    # some ten times slower on arrays this size
-    distinct = pairs[np.concatenate(([True], pairs[1:] != pairs[:-1]))]
-    return np.bincount(distinct // max(width, 1), minlength=holders)
+    pairs = distinct_sorted(holder.astype(np.int64) * max(width, 1) + rank)
+    return np.bincount(pairs // max(width, 1), minlength=holders)
+
+
+def distinct_sorted(values: npt.NDArray[Any]) -> npt.NDArray[Any]:
+    """Return the distinct values, sorted (``np.unique`` without an inverse takes a hashing
+    path some ten times slower on arrays of a few thousand values)."""
+    ordered = np.sort(values)
+    if not len(ordered):
+        return ordered
+    return ordered[np.concatenate(([True], ordered[1:] != ordered[:-1]))]
 
 
 def _within(first: int | None, second: int | None, days: int) -> bool:

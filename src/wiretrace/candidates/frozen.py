@@ -22,7 +22,6 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from operator import eq
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -33,6 +32,7 @@ from wiretrace.candidates import (
     CandidateFeatures,
     CandidateIndex,
     _Stats,
+    distinct_sorted,
     run_positions,
 )
 from wiretrace.candidates.lsh import LSHIndex
@@ -104,15 +104,6 @@ class _Sorted:
         """Return the holders of each of ``keys``, concatenated in their order."""
         starts, counts = self.runs(keys)
         return self.holders[run_positions(starts, counts)]
-
-
-def _distinct(values: npt.NDArray[Any]) -> npt.NDArray[Any]:
-    """Return the distinct values, sorted (``np.unique`` without an inverse takes a hashing
-    path some ten times slower on arrays this size)."""
-    ordered = np.sort(values)
-    if not len(ordered):
-        return ordered
-    return ordered[np.concatenate(([True], ordered[1:] != ordered[:-1]))]
 
 
 _PARTS = 16  # a column is gathered in parts by the top bits of its keys, each sorted alone
@@ -264,7 +255,7 @@ class _FrozenBands:
         """Return the sorted ids sharing at least one band with ``hashvalues``."""
         bands = self.shape.band_hashes(hashvalues)
         salted = np.asarray(bands, dtype=np.uint64) ^ self._salts
-        found = _distinct(self.column.holders_of(salted)).tolist()
+        found = distinct_sorted(self.column.holders_of(salted)).tolist()
         self._last = (bands, set(found))
         ids = self._index._ids
         return sorted(ids[n] for n in found)
@@ -297,7 +288,7 @@ class _FrozenLines:
     def sharing(self, lines: Sequence[int], most: int, need: int) -> list[str]:
         """Return the ids of the articles holding at least ``need`` of the distinct ``lines``,
         counting only lines held by at most ``most`` articles (``CandidateIndex._gather``)."""
-        distinct = _distinct(np.asarray(lines, dtype=np.uint64))
+        distinct = distinct_sorted(np.asarray(lines, dtype=np.uint64))
         starts, counts = self._lines.runs(distinct)
         kept = (counts > 0) & (counts <= most)
         held = np.sort(self._lines.holders[run_positions(starts[kept], counts[kept])])
@@ -468,10 +459,10 @@ class FrozenIndex(CandidateIndex):
     """
 
     def __init__(
-        self, settings: CandidateSettings, load: Loader, semantic: SemanticSettings | None = None
+        self, settings: CandidateSettings, semantic: SemanticSettings | None = None
     ) -> None:
+        """An empty index: ``build`` or ``FrozenBuilder.build`` fill it."""
         super().__init__(settings, semantic)
-        self._load = load
         self._frozen = False
 
     @classmethod
@@ -488,8 +479,9 @@ class FrozenIndex(CandidateIndex):
         Raises ValueError on a repeated id or features of another scheme.
         """
         builder = FrozenBuilder(settings)
-        for f in all_features:
-            builder.add(f)
+        with paused_gc():
+            for f in all_features:
+                builder.add(f)
         return builder.build(_LazyFeatures(builder.numbers, load, cache))
 
     def _gather(
@@ -592,7 +584,7 @@ class FrozenBuilder:
         judging (``_LazyFeatures`` reads them back from a store; a mapping of features
         already in memory does as well)."""
         self._built = True
-        index = FrozenIndex(self.settings, lambda ids: {}, self.semantic)
+        index = FrozenIndex(self.settings, self.semantic)
         with paused_gc():
             index._ids = self.ids
             index._numbers = self.numbers
