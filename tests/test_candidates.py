@@ -23,7 +23,12 @@ from wiretrace.candidates import (
     shares_text,
     spans_lines,
 )
-from wiretrace.candidates.anchors import anchor_weight, extract_anchors
+from wiretrace.candidates.anchors import (
+    anchor_hash_list,
+    anchor_weight,
+    extract_anchors,
+    hashed_anchors,
+)
 from wiretrace.candidates.containment import containment_estimate, jaccard_estimate
 from wiretrace.candidates.lsh import (
     LSHIndex,
@@ -267,7 +272,7 @@ def test_rare_anchors_from_one_sentence_do_not_make_a_candidate(
     assert bool(found) == proposed
     if proposed:
         assert found[0].reasons == ("anchors:5.0",)
-    counts = CorpusCounts(2, {}, dict.fromkeys(_FACTS, 2))
+    counts = CorpusCounts(2, {}, dict.fromkeys(anchor_hash_list(_FACTS), 2))
     assert (score_pair(*pair, counts, SETTINGS) is not None) == proposed
     one_line = replace(SETTINGS, anchor_min_lines=1)
     assert propose(pair, one_line) != []  # the five rare anchors alone reach the weight
@@ -316,9 +321,15 @@ def test_features_round_trip_through_json(seed_features: list[CandidateFeatures]
     with pytest.raises(ValueError, match="not valid JSON"):
         CandidateFeatures.from_json("{")
     good = json.loads(seed_features[0].to_json())
-    for field, bad in (("anchors", ["n:ok", 7]), ("facts", [-1]), ("signature", ["x"])):
+    bad_values = (
+        ("anchors", ["n:ok", None]),
+        ("anchors", [-3]),
+        ("facts", [-1]),
+        ("signature", ["x"]),
+    )
+    for field, bad in bad_values:
         with pytest.raises(ValueError, match="incomplete"):
-            CandidateFeatures.from_json(json.dumps({**good, field: bad}))
+            CandidateFeatures.from_json(json.dumps({**good, "anchor_lines": [], field: bad}))
     # the hashes are machine arrays whatever they were given as, and compare as such
     f = seed_features[0]
     as_tuples = replace(f, facts=tuple(f.facts), signature=tuple(f.signature))
@@ -400,9 +411,9 @@ def test_shared_footer_left_in_the_body_makes_no_candidates(
 
 
 def test_chrome_sentences_do_not_count() -> None:
-    def as_document(name: str) -> Document:
+    def as_document(name: str, footer: SentenceRole = SentenceRole.CHROME) -> Document:
         lines = [(s, SentenceRole.BODY) for s in STORIES[name]]
-        lines += [(s, SentenceRole.CHROME) for s in FOOTER]
+        lines += [(s, footer) for s in FOOTER]
         sentences = tuple(
             Sentence(i, Span(0, len(text)), text, text, i, role)
             for i, (text, role) in enumerate(lines)
@@ -411,7 +422,12 @@ def test_chrome_sentences_do_not_count() -> None:
 
     outlet = [features(as_document(name), SETTINGS) for name in STORIES]
     assert propose(outlet, SETTINGS) == []
-    assert all(not any("ledger" in a for a in f.anchors) for f in outlet)
+    # read as story, the footer brings its own anchors ("riverside ledger"); read as chrome,
+    # none of them
+    footer_anchors = set(anchor_hash_list(["n:riverside ledger"]))
+    as_story = [features(as_document(name, SentenceRole.BODY), SETTINGS) for name in STORIES]
+    assert all(footer_anchors <= set(f.anchors) for f in as_story)
+    assert all(not footer_anchors & set(f.anchors) for f in outlet)
 
 
 # -- invariants ----------------------------------------------------------------
@@ -557,27 +573,34 @@ def test_fixed_anchor_weights_judge_as_counting_and_are_dropped_by_the_next_add(
     assert index._weight_table(index._stats(found[0])) is None
 
 
-def test_shared_values_keep_features_equal_and_hold_one_object_per_value(
-    sample_dir: Path,
-) -> None:
-    import pickle
-
-    from wiretrace.candidates import SharedValues
-
+def test_features_hold_their_anchors_as_sorted_hashes(sample_dir: Path) -> None:
     found = _sample_features(sample_dir)
-    arrived = [pickle.loads(pickle.dumps(f)) for f in found]  # as from a worker: own copies
-    shared = SharedValues()
-    kept = [shared.share(f) for f in arrived]
-    assert kept == found
-    first: dict[str, str] = {}
-    repeated = 0
-    for f in kept:
-        for anchor in f.anchors:
-            if anchor in first:
-                assert first[anchor] is anchor
-                repeated += 1
-            first.setdefault(anchor, anchor)
-    assert repeated > 0  # versions of one story hold the same anchors
+    for f in found:
+        assert f.anchors.typecode == "Q" and list(f.anchors) == sorted(set(f.anchors))
+        assert len(f.anchor_lines) == len(f.anchors)
+    text = (sample_dir / "articles" / "amsel-floods-herald-verbatim.txt").read_text()
+    doc = prepare(Article("a", text))
+    f = features(doc, SETTINGS)
+    # the hashes are the extracted anchors', each still with the line it was first found in
+    body = fingerprint.body_sentences(doc)
+    words = [fingerprint.tokenise(s.norm) for s in body]
+    strings, lines = extract_anchors(
+        [s.norm for s in body],
+        fingerprint.tokens_from_words(words),
+        [fingerprint.line_hash(w) for w in words],
+    )
+    assert len(strings) > 10
+    by_hash = dict(zip(anchor_hash_list(strings), lines, strict=True))
+    assert dict(zip(f.anchors, f.anchor_lines, strict=True)) == by_hash
+    # anchors given as strings, in any order, are hashed and sorted with their lines
+    given = list(zip(strings, lines, strict=True))[::-1]
+    by_hand = replace(f, anchors=[a for a, _ in given], anchor_lines=[line for _, line in given])
+    assert by_hand == f
+    assert hashed_anchors(["n:x", "n:y"], []) == (sorted(anchor_hash_list(["n:x", "n:y"])), [])
+    with pytest.raises(ValueError, match="distinct"):
+        hashed_anchors(["n:x", "n:x"], [])
+    with pytest.raises(ValueError, match="must match"):
+        hashed_anchors(["n:x"], [1, 2])
 
 
 def test_counts_fixed_for_queries_answer_a_new_article_as_counting_does(

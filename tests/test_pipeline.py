@@ -102,9 +102,8 @@ def test_one_or_two_processes_give_the_same_families(sample_dir: Path, tmp_path:
 def test_workers_get_the_pairs_of_a_group_of_articles_together() -> None:
     from wiretrace.pipeline import _grouped
 
-    art = {name: Article(name, f"text of {name}") for name in "abcdefgh"}
     pairs = [("a", "b"), ("c", "d"), ("e", "f"), ("b", "g"), ("d", "h"), ("g", "a"), ("c", "h")]
-    order = _grouped([(art[x], art[y], False) for x, y in pairs])
+    order = _grouped([(x, y, False) for x, y in pairs])
     assert sorted(order) == list(range(len(pairs)))  # every job once
     # a-b-g first (its first pair is job 0), then c-d-h, then e-f; job order within a group
     assert order == [0, 3, 5, 1, 4, 6, 2]
@@ -130,21 +129,21 @@ def test_a_pair_without_shared_text_or_facts_is_triaged_unread_else_compared() -
         "Grower Tomas Reyes expects prices to fall before the Lisbon fair.",
     )
     copy = Article("copy", harbour.text)
-    features_of = {
-        a.id: features(prepare(a), settings.candidates) for a in (harbour, orchard, copy)
+    facts_of = {
+        a.id: features(prepare(a), settings.candidates).facts for a in (harbour, orchard, copy)
     }
     encoder = LazyEncoder(settings)
     docs = DocumentCache(8)
-    verdict, payload = _judge_pair(harbour, orchard, True, features_of, docs, encoder, settings)
+    verdict, payload = _judge_pair(harbour, orchard, True, facts_of, docs, encoder, settings)
     assert verdict is None  # unrelated: not held
     stored = json.loads(payload)
     assert stored["relation"] == "unrelated"
     assert stored["evidence"][0].startswith("triage: proposed without shared text")
     assert len(docs._docs) == 0  # judged from the features: nothing was prepared
-    verdict, payload = _judge_pair(harbour, copy, True, features_of, docs, encoder, settings)
+    verdict, payload = _judge_pair(harbour, copy, True, facts_of, docs, encoder, settings)
     assert verdict is not None and verdict.relation is Relation.VERBATIM  # shares facts: compared
     assert json.loads(payload)["relation"] == "verbatim"
-    verdict, payload = _judge_pair(harbour, orchard, False, features_of, docs, encoder, settings)
+    verdict, payload = _judge_pair(harbour, orchard, False, facts_of, docs, encoder, settings)
     assert verdict is None and json.loads(payload)["relation"] == "unrelated"
     assert not json.loads(payload)["evidence"][0].startswith("triage")  # aligned, not triaged
 

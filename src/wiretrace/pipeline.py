@@ -26,8 +26,8 @@ from wiretrace.candidates import (
     CandidateFeatures,
     CandidateIndex,
     CorpusCandidates,
-    SharedValues,
-    fact_overlap,
+    Hashes,
+    facts_overlap,
     features,
     features_scheme,
     shares_text,
@@ -57,6 +57,7 @@ from wiretrace.relation import (
     unaligned_to_dict,
 )
 from wiretrace.runtime import forking, paused_gc
+from wiretrace.shelf import ArticleShelf
 from wiretrace.store import FamilyFilter, Store
 from wiretrace.text import prepare
 
@@ -199,15 +200,26 @@ class Service:
             articles.append(_as_version(old, article_id, version))
         return sorted(articles, key=lambda a: a.id)
 
+    def shelf(self) -> ArticleShelf:
+        """Every stored article as ``corpus`` names them, their texts held compressed."""
+        shelf = ArticleShelf(self.store.iter_articles())
+        for article_id, version, old in self.store.older_versions():
+            shelf.add(_as_version(old, article_id, version))
+        return shelf
+
     def analyze(self, progress: Progress = _no_progress) -> AnalysisReport:
-        """Find candidates, verify them, build and store the families of everything stored."""
-        articles = self.corpus()
-        by_id = {a.id: a for a in articles}
+        """Find candidates, verify them, build and store the families of everything stored.
+
+        The texts are held compressed (``ArticleShelf``), and once the candidates are found
+        only the fact hashes of the features are kept (what triage reads): the corpus held
+        at once is its index and its features, then its candidates and their verdicts.
+        """
+        articles = self.shelf()
         # a bounded cache: a large corpus is read through once, not held as documents
         docs = DocumentCache(DOCUMENT_CACHE)
 
         def doc(article_id: str) -> Document:
-            return docs.get(by_id[article_id])
+            return docs.get(articles[article_id])
 
         # the corpus index is built as the features arrive (the workers compute the rest)
         columns = self.settings.run.corpus_index == "columns"
@@ -218,9 +230,11 @@ class Service:
         candidates = self._propose(corpus)
         progress("candidates", len(articles), len(articles))
         del corpus
-        features_of = {f.article_id: f for f in all_features}
-        comparisons, verified = self._verify(candidates, by_id, features_of, docs, progress)
-        infos = [docs.info(a) for a in articles]
+        facts_of = {f.article_id: f.facts for f in all_features}
+        del all_features
+        comparisons, verified = self._verify(candidates, articles, facts_of, docs, progress)
+        del facts_of
+        infos = [docs.known_info(i) or docs.info(articles[i]) for i in articles.ids]
         plans = plan_families(infos, comparisons)
         families = []
         for done, plan in enumerate(plans, start=1):
@@ -233,7 +247,7 @@ class Service:
 
     def _features(
         self,
-        articles: Sequence[Article],
+        articles: ArticleShelf,
         docs: DocumentCache,
         progress: Progress,
         take: Callable[[CandidateFeatures], None],
@@ -245,35 +259,35 @@ class Service:
         """
         stored = self.store.features()
         scheme = features_scheme(self.settings.candidates)
-        shared = SharedValues()
         found: dict[str, CandidateFeatures] = {}
-        todo: list[Article] = []
-        for article in articles:
-            known = stored.get(article.id)
+        todo: list[str] = []
+        for article_id in articles.ids:
+            known = stored.get(article_id)
             reused = None
-            if known is not None and known[0] == article.content_hash:
+            if known is not None and known[0] == articles.content_hash(article_id):
                 reused = CandidateFeatures.from_json(known[1])
             if reused is not None and reused.scheme == scheme:
-                found[article.id] = reused = shared.share(reused)
+                found[article_id] = reused
                 take(reused)
             else:
-                todo.append(article)
+                todo.append(article_id)
+        del stored
         run = self.settings.run
         computed: Iterable[parallel.Featured]
         if parallel.can_fork(run.processes, len(todo), run.parallel_min_articles):
-            computed = parallel.featurize(todo, self.settings, run.processes)
+            computed = parallel.featurize(articles.sequence(todo), self.settings, run.processes)
         else:
-            computed = (self._featured_here(article, docs) for article in todo)
+            computed = (self._featured_here(articles[i], docs) for i in todo)
         fresh: list[tuple[str, str, str]] = []
         if todo:
             self._index = None
-        for done, (article, (info, computed_features, payload)) in enumerate(
+        for done, (article_id, (info, computed_features, payload)) in enumerate(
             zip(todo, computed, strict=True), start=1
         ):
             docs.put_info(info)
-            found[article.id] = computed_features = shared.share(computed_features)
+            found[article_id] = computed_features
             take(computed_features)
-            fresh.append((article.id, article.content_hash, payload))
+            fresh.append((article_id, articles.content_hash(article_id), payload))
             if done % 500 == 0:
                 progress("fingerprint", len(found), len(articles))
             if len(fresh) >= FEATURE_BATCH:  # stored as they come: a large pile's JSON is big
@@ -281,7 +295,7 @@ class Service:
                 fresh.clear()
         self.store.put_features(fresh)
         progress("fingerprint", len(articles), len(articles))
-        return [found[article.id] for article in articles], len(todo)
+        return [found[article_id] for article_id in articles.ids], len(todo)
 
     def _featured_here(self, article: Article, docs: DocumentCache) -> parallel.Featured:
         doc = prepare(article)
@@ -299,8 +313,8 @@ class Service:
     def _verify(
         self,
         candidates: Sequence[Candidate],
-        by_id: dict[str, Article],
-        features_of: dict[str, CandidateFeatures],
+        articles: ArticleShelf,
+        facts_of: Mapping[str, Hashes],
         docs: DocumentCache,
         progress: Progress,
     ) -> tuple[list[Comparison], int]:
@@ -321,8 +335,9 @@ class Service:
                 block = candidates[position : position + KNOWN_BLOCK]
                 rows = self.store.comparisons_of(c.a for c in block)
                 known = {(r.a_id, r.a_hash, r.b_id, r.b_hash): r.comparison_json for r in rows}
-            a, b = by_id[candidate.a], by_id[candidate.b]
-            stored = known.get((a.id, a.content_hash, b.id, b.content_hash))
+            a, b = candidate.a, candidate.b
+            a_hash, b_hash = articles.content_hash(a), articles.content_hash(b)
+            stored = known.get((a, a_hash, b, b_hash))
             data = json.loads(stored) if stored is not None else None
             if data is not None and data.get("rules") == RULES:  # else judged under old rules
                 comparison = comparison_from_dict(data)
@@ -332,11 +347,11 @@ class Service:
             todo.append((position, a, b, not shares_text(candidate)))
         known.clear()
         for done, (position, a, b, result, payload) in enumerate(
-            self._judge_all(todo, features_of, docs), start=1
+            self._judge_all(todo, articles, facts_of, docs), start=1
         ):
             if result is not None:
                 related[position] = result
-            fresh.append((a.id, a.content_hash, b.id, b.content_hash, payload))
+            fresh.append((a, articles.content_hash(a), b, articles.content_hash(b), payload))
             if len(fresh) >= COMPARISON_BATCH:
                 self.store.put_comparisons(fresh)
                 fresh.clear()
@@ -346,8 +361,12 @@ class Service:
         return [related[position] for position in sorted(related)], len(todo)
 
     def _judge_all(
-        self, todo: Sequence[Job], features_of: dict[str, CandidateFeatures], docs: DocumentCache
-    ) -> Iterator[tuple[int, Article, Article, Comparison | None, str]]:
+        self,
+        todo: Sequence[Job],
+        articles: Mapping[str, Article],
+        facts_of: Mapping[str, Hashes],
+        docs: DocumentCache,
+    ) -> Iterator[tuple[int, str, str, Comparison | None, str]]:
         """Judge each pair (``_judge_pair``), in worker processes when there are enough; yields
         each with its position (in input order here; workers yield the pairs of a group of
         articles together).
@@ -360,11 +379,11 @@ class Service:
         from_settings = isinstance(self.encoder, LazyEncoder)
         compared = sum(1 for job in todo if not job[3])  # at least these are aligned
         if from_settings and run.processes > 1 and compared >= run.parallel_min_pairs:
-            yield from _judge_in_workers(todo, features_of, self.settings, docs)
+            yield from _judge_in_workers(todo, articles, facts_of, self.settings, docs)
             return
         for position, a, b, triaged in todo:
             result, payload = _judge_pair(
-                a, b, triaged, features_of, docs, self.encoder, self.settings
+                articles[a], articles[b], triaged, facts_of, docs, self.encoder, self.settings
             )
             yield position, a, b, result, payload
 
@@ -579,7 +598,7 @@ def _judge_pair(
     a: Article,
     b: Article,
     triaged: bool,
-    features_of: Mapping[str, CandidateFeatures],
+    facts_of: Mapping[str, Hashes],
     docs: DocumentCache,
     encoder: Encoder,
     settings: Settings,
@@ -587,9 +606,10 @@ def _judge_pair(
     """Return the verdict of a candidate pair (None when unrelated: families ignore those)
     and its stored JSON. With ``triaged`` (proposed without shared text), a pair whose
     features share too few names and numbers is judged unrelated from them
-    (``relation.triage_by_facts``), unread; any other pair is compared."""
+    (``relation.triage_by_facts``, on the fact hashes of their features: ``facts_of``),
+    unread; any other pair is compared."""
     if triaged:
-        overlap, shared = fact_overlap(features_of[a.id], features_of[b.id])
+        overlap, shared = facts_overlap(facts_of[a.id], facts_of[b.id])
         cheap = triage_by_facts(a.id, b.id, overlap, shared)
         if cheap is not None:
             return None, json.dumps(unaligned_to_dict(cheap))
@@ -600,8 +620,9 @@ def _judge_pair(
 FEATURE_BATCH = 5000  # computed features written to the store this many at a time
 COMPARISON_BATCH = 5000  # new verdicts written to the store this many at a time
 KNOWN_BLOCK = 5000  # candidates whose stored verdicts are looked up together
-Job = tuple[int, Article, Article, bool]
-"""A pair to judge: its position, its two articles, and whether it may be triaged by facts."""
+Job = tuple[int, str, str, bool]
+"""A pair to judge: its position, its two articles' ids, and whether it may be triaged by
+facts."""
 DOCUMENT_CACHE = 4096  # prepared documents a process keeps (candidates come sorted by id)
 
 
@@ -640,6 +661,10 @@ class DocumentCache:
         self.put(doc)
         return doc
 
+    def known_info(self, article_id: str) -> MemberInfo | None:
+        """Return the family facts of an article when this cache has them."""
+        return self._infos.get(article_id)
+
     def info(self, article: Article) -> MemberInfo:
         """Return the family facts of ``article`` (preparing it when never seen)."""
         known = self._infos.get(article.id)
@@ -652,30 +677,33 @@ _WORKER: dict[str, Any] = {}
 def _worker_start(
     settings: Settings,
     inherited: DocumentCache | None,
-    jobs: Sequence[tuple[Article, Article, bool]],
-    features_of: Mapping[str, CandidateFeatures],
+    jobs: Sequence[tuple[str, str, bool]],
+    articles: Mapping[str, Article],
+    facts_of: Mapping[str, Hashes],
 ) -> None:
     _WORKER["settings"] = settings
     _WORKER["encoder"] = LazyEncoder(settings)
     _WORKER["docs"] = inherited if inherited is not None else DocumentCache(DOCUMENT_CACHE)
     _WORKER["jobs"] = jobs
-    _WORKER["features"] = features_of
+    _WORKER["articles"] = articles
+    _WORKER["facts"] = facts_of
 
 
 def _worker_judge(job: int) -> tuple[Comparison | None, str]:
     a, b, triaged = _WORKER["jobs"][job]
+    articles: Mapping[str, Article] = _WORKER["articles"]
     return _judge_pair(
-        a,
-        b,
+        articles[a],
+        articles[b],
         triaged,
-        _WORKER["features"],
+        _WORKER["facts"],
         _WORKER["docs"],
         _WORKER["encoder"],
         _WORKER["settings"],
     )
 
 
-def _grouped(jobs: Sequence[tuple[Article, Article, bool]]) -> list[int]:
+def _grouped(jobs: Sequence[tuple[str, str, bool]]) -> list[int]:
     """Return the job numbers with the pairs of each connected group of articles together
     (groups in the order of their first pair, pairs in job order): a worker then prepares an
     article once for all its pairs, where candidate order spreads them over many chunks."""
@@ -688,20 +716,21 @@ def _grouped(jobs: Sequence[tuple[Article, Article, bool]]) -> list[int]:
         return x
 
     for a, b, _ in jobs:
-        ra, rb = root(a.id), root(b.id)
+        ra, rb = root(a), root(b)
         if ra != rb:
             parent[max(ra, rb)] = min(ra, rb)
     first: dict[str, int] = {}
-    group = [first.setdefault(root(a.id), n) for n, (a, _, _) in enumerate(jobs)]
+    group = [first.setdefault(root(a), n) for n, (a, _, _) in enumerate(jobs)]
     return sorted(range(len(jobs)), key=lambda n: (group[n], n))
 
 
 def _judge_in_workers(
     todo: Sequence[Job],
-    features_of: Mapping[str, CandidateFeatures],
+    articles: Mapping[str, Article],
+    facts_of: Mapping[str, Hashes],
     settings: Settings,
     docs: DocumentCache,
-) -> Iterator[tuple[int, Article, Article, Comparison | None, str]]:
+) -> Iterator[tuple[int, str, str, Comparison | None, str]]:
     """Judge pairs in ``settings.run.processes`` processes; each result comes with its job's
     position, the pairs of one connected group of articles together (``_grouped``).
 
@@ -715,8 +744,13 @@ def _judge_in_workers(
     context = multiprocessing.get_context(method)
     inherited = docs if method == "fork" else None
     if method == "spawn":  # what goes to a spawned worker is pickled: only what it reads
-        needed = {x.id for _, a, b, triaged in todo if triaged for x in (a, b)}
-        features_of = {k: features_of[k] for k in needed}
+        needed = {x for _, a, b, triaged in todo if triaged for x in (a, b)}
+        facts_of = {k: facts_of[k] for k in needed}
+        wanted = {x for _, a, b, _ in todo for x in (a, b)}
+        if isinstance(articles, ArticleShelf):
+            articles = articles.subset(sorted(wanted))
+        else:
+            articles = {k: articles[k] for k in wanted}
     jobs = [(a, b, triaged) for _, a, b, triaged in todo]
     order = _grouped(jobs)
     chunk = max(1, min(64, len(jobs) // (settings.run.processes * 8)))
@@ -726,7 +760,7 @@ def _judge_in_workers(
             max_workers=settings.run.processes,
             mp_context=context,
             initializer=_worker_start,
-            initargs=(settings, inherited, jobs, features_of),
+            initargs=(settings, inherited, jobs, articles, facts_of),
         ) as pool,
     ):
         for n, (result, payload) in zip(

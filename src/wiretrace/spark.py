@@ -264,18 +264,18 @@ def _worth_judging(shared: Broadcast[Settings], hint: _PairHint) -> bool:
 class _Judged(NamedTuple):
     features: CandidateFeatures
     line_df: dict[int, int]
-    anchor_df: dict[str, int]
+    anchor_df: dict[int, int]
 
 
 def _judged_article(item: tuple[str, tuple[str, Iterable[tuple[str, int]] | None]]) -> _Judged:
     _, (payload, counted) = item
     line_df: dict[int, int] = {}
-    anchor_df: dict[str, int] = {}
+    anchor_df: dict[int, int] = {}
     for key, df in counted or ():
         if key[0] == _LINE:
             line_df[int(key[2:])] = df
         else:
-            anchor_df[key[2:]] = df
+            anchor_df[int(key[2:])] = df
     return _Judged(CandidateFeatures.from_json(payload), line_df, anchor_df)
 
 

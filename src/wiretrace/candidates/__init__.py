@@ -32,7 +32,7 @@ import itertools
 from array import array
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, TypeAlias
 
@@ -43,7 +43,12 @@ import xxhash
 
 from wiretrace import fingerprint
 from wiretrace.align import text_anchors
-from wiretrace.candidates.anchors import anchor_weight, content_kinds, extract_anchors
+from wiretrace.candidates.anchors import (
+    anchor_weight,
+    content_kinds,
+    extract_anchors,
+    hashed_anchors,
+)
 from wiretrace.candidates.containment import (
     LineIndex,
     containment_estimate,
@@ -71,9 +76,9 @@ __all__ = [
     "CandidateIndex",
     "CorpusCandidates",
     "SemanticSettings",
-    "SharedValues",
     "fact_hashes",
     "fact_overlap",
+    "facts_overlap",
     "features",
     "features_scheme",
     "propose",
@@ -82,7 +87,7 @@ __all__ = [
 ]
 
 FEATURES_VERSION = 1  # layout of the stored JSON
-ANCHOR_SCHEME = "a2"  # names the anchor rules (a2: with fact hashes); part of the scheme
+ANCHOR_SCHEME = "a3"  # names the anchor rules (a3: anchors held as hashes); part of the scheme
 MIN_SHARED_SENTENCES = 2
 TEMPLATE_MIN_DF = 3  # a line held by this many articles may be boilerplate
 COPY_SHARE = 0.5  # sharing this share of the smaller article's lines makes a copy
@@ -122,7 +127,9 @@ class CandidateFeatures:
     The hash fields (``signature``, ``sentence_hashes``, ``anchor_lines``, ``facts``) are
     machine arrays (``Hashes``), whatever sequence they were given as: a corpus's features
     are held together, and a tuple of Python ints costs ~40 bytes a value.
-    ``anchor_lines[i]`` is the line hash of the body sentence where
+    ``anchors`` are the 64-bit hashes of the anchors (``anchors.anchor_hash_list``),
+    distinct and ascending; anchors given as strings are hashed (and any given order
+    sorted). ``anchor_lines[i]`` is the line hash of the body sentence where
     ``anchors[i]`` was first found (used to set boilerplate anchors aside);
     ``vectors`` holds the base64 int8 article and lead vectors ("" when the
     semantic generator is off); ``published_day`` is the UTC day number of
@@ -133,7 +140,7 @@ class CandidateFeatures:
     article_id: str
     signature: Hashes
     sentence_hashes: Hashes
-    anchors: tuple[str, ...]
+    anchors: Hashes
     word_count: int
     anchor_lines: Hashes = field(default_factory=_no_hashes)
     scheme: str = ""
@@ -144,6 +151,11 @@ class CandidateFeatures:
     )  # hashes of the body's names and numbers (``fact_overlap``)
 
     def __post_init__(self) -> None:
+        if not isinstance(self.anchors, array) or self.anchors.typecode != "Q":
+            # anchors given some other way (strings, by hand, from JSON): hashed and sorted
+            anchors, lines = hashed_anchors(list(self.anchors), list(self.anchor_lines))
+            object.__setattr__(self, "anchors", array("Q", anchors))
+            object.__setattr__(self, "anchor_lines", array("Q", lines))
         # the hash fields are kept as machine arrays whatever sequence was given: a tuple of
         # Python ints costs ~40 bytes a value, and features of a whole corpus are held
         for name, code in _HASH_FIELDS:
@@ -195,46 +207,20 @@ class CandidateFeatures:
             raise ValueError(f"candidate features are incomplete: {exc!r}") from exc
 
 
-def _strings(values: Sequence[Any]) -> tuple[str, ...]:
-    """Return ``values`` as a tuple of strings. Raises TypeError on anything else."""
-    found = tuple(values)
-    kinds = set(map(type, found))
-    if kinds - {str}:
-        raise TypeError(f"expected strings, got {sorted(k.__name__ for k in kinds)}")
-    return found
-
-
 def _features_from_dict(data: dict[str, Any]) -> CandidateFeatures:
+    anchors, lines = hashed_anchors(list(data["anchors"]), list(data.get("anchor_lines", ())))
     return CandidateFeatures(
         article_id=str(data["article_id"]),
         signature=array("I", data["signature"]),
         sentence_hashes=array("Q", data["sentence_hashes"]),
-        anchors=_strings(data["anchors"]),
+        anchors=array("Q", anchors),
         word_count=int(data["word_count"]),
-        anchor_lines=array("Q", data.get("anchor_lines", ())),
+        anchor_lines=array("Q", lines),
         scheme=str(data.get("scheme", "")),
         vectors=str(data.get("vectors", "")),
         published_day=None if data.get("published_day") is None else int(data["published_day"]),
         facts=array("Q", data.get("facts", ())),
     )
-
-
-class SharedValues:
-    """One object for each distinct anchor of many articles' features.
-
-    Features computed in other processes arrive with their own copy of every anchor string,
-    though most are held by several articles; sharing them saves memory. Drop the object
-    when done: the values stay shared.
-    """
-
-    def __init__(self) -> None:
-        self._anchors: dict[str, str] = {}
-
-    def share(self, f: CandidateFeatures) -> CandidateFeatures:
-        """Return ``f`` with its anchors replaced by the equal values seen first (its hashes
-        are machine arrays already, with nothing to share)."""
-        anchors = tuple(map(self._anchors.setdefault, f.anchors, f.anchors))
-        return replace(f, anchors=anchors)
 
 
 def fact_hashes(body_text: str) -> tuple[int, ...]:
@@ -248,8 +234,13 @@ def fact_hashes(body_text: str) -> tuple[int, ...]:
 def fact_overlap(first: CandidateFeatures, second: CandidateFeatures) -> tuple[float, int]:
     """Return the share of the smaller side's names and numbers the other holds, and how many
     are shared: the verdict's fact overlap (``relation.triage``), read off the features."""
-    shared = len(set(first.facts).intersection(second.facts))
-    smaller = min(len(first.facts), len(second.facts))
+    return facts_overlap(first.facts, second.facts)
+
+
+def facts_overlap(first: Sequence[int], second: Sequence[int]) -> tuple[float, int]:
+    """``fact_overlap`` of two features' fact hashes (``CandidateFeatures.facts``)."""
+    shared = len(set(first).intersection(second))
+    smaller = min(len(first), len(second))
     return (shared / smaller if smaller else 0.0), shared
 
 
@@ -277,7 +268,7 @@ def features(
     line_hashes = [fingerprint.line_hash(words) for words in body.words]
     norms = [s.norm for s in sentences]
     kinds = content_kinds(body.stream)
-    anchors, anchor_lines = extract_anchors(norms, body, line_hashes, kinds)
+    anchors, anchor_lines = hashed_anchors(*extract_anchors(norms, body, line_hashes, kinds))
     vectors = article_vectors(norms, body, semantic, kinds)
     return CandidateFeatures(
         article_id=doc.id,
@@ -290,7 +281,7 @@ def features(
                 if len(words) >= fingerprint.MIN_SENTENCE_WORDS
             ],
         ),
-        anchors=anchors,
+        anchors=array("Q", anchors),
         word_count=len(body.stream),
         anchor_lines=array("Q", anchor_lines),
         scheme=scheme,
@@ -328,21 +319,21 @@ def candidate_from(
     return Candidate(a, b, reasons, score)
 
 
-def spans_lines(f: CandidateFeatures, anchors: Iterable[str], need: int) -> bool:
+def spans_lines(f: CandidateFeatures, anchors: Iterable[int], need: int) -> bool:
     """Return True when ``anchors`` (all of them ``f``'s) were first found in at least ``need``
     different body lines of ``f``; without anchor lines, each anchor counts as its own line.
 
     A rewrite keeps facts from all over its source; the rare words of one shared sentence (a
     quote, a reused clause) say nothing about the rest of the two stories.
     """
-    lines: set[int | str] = set()
+    lines: set[int] = set()
     for anchor in anchors:
         if not f.anchor_lines:
             lines.add(anchor)
         else:
-            at = bisect_left(f.anchors, anchor)
+            at = bisect_left(f.anchors, anchor)  # features hold their anchors sorted
             if at == len(f.anchors) or f.anchors[at] != anchor:
-                at = f.anchors.index(anchor)  # anchors built by hand may be unsorted
+                raise ValueError(f"{f.article_id} holds no anchor {anchor}")
             lines.add(f.anchor_lines[at])
         if len(lines) >= need:
             return True
@@ -352,7 +343,7 @@ def spans_lines(f: CandidateFeatures, anchors: Iterable[str], need: int) -> bool
 def anchor_evidence(
     f: CandidateFeatures,
     g: CandidateFeatures,
-    shared: Sequence[str],
+    shared: Sequence[int],
     weights: Sequence[float],
     settings: CandidateSettings,
 ) -> tuple[str, float] | None:
@@ -403,7 +394,7 @@ class CandidateIndex:
             fn_weight=CONTAINMENT_RECALL_WEIGHT,
         )
         self._lines = LineIndex()
-        self._anchors: Postings[str, int] = Postings()  # anchor -> numbers of its holders
+        self._anchors: Postings[int, int] = Postings()  # anchor -> numbers of its holders
         self._vectors = SemanticIndex()
         self._rows: list[int] = []  # each added article's semantic row, by number (-1: none)
         self._rows_array: npt.NDArray[np.intp] | None = None
@@ -637,7 +628,7 @@ class CandidateIndex:
             return None
         return self._weights
 
-    def _rare(self, shared: Iterable[str], stats: _Stats) -> tuple[list[str], list[float]]:
+    def _rare(self, shared: Iterable[int], stats: _Stats) -> tuple[list[int], list[float]]:
         """Return the anchors of ``shared`` that weigh (held by 2 to ``anchor_max_df``
         articles), sorted, and their weights."""
         table = self._weight_table(stats)
@@ -735,7 +726,7 @@ class _AnchorTable:
     array: anchor ``numbers[a]`` holds ``holders[starts[n] : starts[n] + lengths[n]]``."""
 
     stats: _Stats
-    numbers: dict[str, int]
+    numbers: dict[int, int]
     weights: list[float]
     weight_array: npt.NDArray[np.float64]
     starts: npt.NDArray[np.int64]
@@ -744,11 +735,11 @@ class _AnchorTable:
 
     @classmethod
     def of(
-        cls, postings: Postings[str, int], weight_of: Callable[[int], float], stats: _Stats
+        cls, postings: Postings[int, int], weight_of: Callable[[int], float], stats: _Stats
     ) -> _AnchorTable:
         """Return the table of the anchors ``weight_of`` their holder count weighs above 0."""
         by_df: dict[int, float] = {}
-        numbers: dict[str, int] = {}
+        numbers: dict[int, int] = {}
         weights: list[float] = []
         lengths: list[int] = []
         held: list[int] = []
@@ -775,13 +766,13 @@ class _AnchorTable:
             held=np.asarray(held, dtype=np.int64),
         )
 
-    def weights_of(self, shared: Iterable[str]) -> tuple[list[str], list[float]]:
+    def weights_of(self, shared: Iterable[int]) -> tuple[list[int], list[float]]:
         """Return the anchors of ``shared`` that weigh, sorted, and their weights."""
         rare = sorted(a for a in shared if a in self.numbers)
         return rare, [self.weights[self.numbers[a]] for a in rare]
 
     def holders(
-        self, anchors: Sequence[str]
+        self, anchors: Sequence[int]
     ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64], npt.NDArray[np.int64]]:
         """Return the holders of each rare anchor of ``anchors``, concatenated in their order,
         that anchor's weight for each and its position in ``anchors``."""
@@ -840,7 +831,7 @@ class _Probe:
     """What every pair of one judged article reads of it: its anchors as a set and, for an
     article the index does not hold, its band hashes in the near and excerpt indexes."""
 
-    anchors: frozenset[str]
+    anchors: frozenset[int]
     near: Sequence[int] | None = None
     excerpt: Sequence[int] | None = None
 
@@ -864,7 +855,7 @@ def _signatures_collide(index: LSHIndex, f: CandidateFeatures, g: CandidateFeatu
     return index.shares_band(f.signature, g.signature)
 
 
-def _content_anchors(f: CandidateFeatures, template: frozenset[int]) -> frozenset[str]:
+def _content_anchors(f: CandidateFeatures, template: frozenset[int]) -> frozenset[int]:
     """Return the anchors of ``f`` not first found in a template line."""
     if not template or not f.anchor_lines:
         return frozenset(f.anchors)

@@ -27,16 +27,25 @@ import math
 import re
 import unicodedata
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from itertools import accumulate
 
 import numpy as np
 import numpy.typing as npt
+import xxhash
 
 from wiretrace.fingerprint import Tokens, shingle_hashes
 
-__all__ = ["CONTENT", "TRIGRAM_SAMPLE", "anchor_weight", "content_kinds", "extract_anchors"]
+__all__ = [
+    "CONTENT",
+    "TRIGRAM_SAMPLE",
+    "anchor_hash_list",
+    "anchor_weight",
+    "content_kinds",
+    "extract_anchors",
+    "hashed_anchors",
+]
 
 TRIGRAM_SAMPLE = 3  # keep content 3-grams whose hash is 0 modulo this
 
@@ -192,6 +201,39 @@ def extract_anchors(
     first_line = _text_anchors(sentences, line_hashes) | _trigram_anchors(body, kinds, line_hashes)
     anchors = tuple(sorted(first_line))
     return anchors, tuple(map(first_line.__getitem__, anchors))
+
+
+def anchor_hash_list(anchors: Iterable[str]) -> list[int]:
+    """Return the 64-bit hash of each anchor, in order: what features hold and indexes file
+    an anchor under (a corpus's anchors as strings cost ~80 bytes each, as hashes 8)."""
+    digest = xxhash.xxh3_64_intdigest
+    return [digest(a.encode("utf-8")) for a in anchors]
+
+
+def _anchor_hash(anchor: str | int) -> int:
+    if isinstance(anchor, str):
+        return xxhash.xxh3_64_intdigest(anchor.encode("utf-8"))
+    if isinstance(anchor, int) and not isinstance(anchor, bool):
+        return anchor
+    raise TypeError(f"an anchor is a string or its hash, got {type(anchor).__name__}")
+
+
+def hashed_anchors(
+    anchors: Sequence[str | int], lines: Sequence[int]
+) -> tuple[list[int], list[int]]:
+    """Return ``anchors`` as distinct hashes in ascending order (strings hashed with
+    ``anchor_hash_list``, integers taken as hashes already), each with its line from
+    ``lines`` (empty when ``lines`` is). Raises ValueError when ``lines`` is given and its
+    length differs, or an anchor is given twice."""
+    if lines and len(lines) != len(anchors):
+        raise ValueError(f"anchor_lines must match anchors, got {len(lines)} for {len(anchors)}")
+    values = [_anchor_hash(a) for a in anchors]
+    if len(set(values)) != len(values):
+        raise ValueError("anchors must be distinct")
+    if not lines:
+        return sorted(values), []
+    pairs = sorted(zip(values, lines, strict=True))
+    return [h for h, _ in pairs], [line for _, line in pairs]
 
 
 @lru_cache(maxsize=1 << 16)  # pure; called for every anchor of every judged pair

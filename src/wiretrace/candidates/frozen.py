@@ -19,13 +19,13 @@ index takes no ``add``: it is built once from a stream of features (``build``).
 
 from __future__ import annotations
 
+from array import array
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from operator import eq
 
 import numpy as np
 import numpy.typing as npt
-import xxhash
 
 from wiretrace.candidates import (
     MIN_SHARED_SENTENCES,
@@ -49,15 +49,11 @@ Loader = Callable[[Sequence[str]], Mapping[str, CandidateFeatures]]
 FEATURE_CACHE = 1024  # features read back for judging, kept for the next checks
 
 
-def anchor_hash_list(anchors: Iterable[str]) -> list[int]:
-    """Return the 64-bit hash of each anchor, in order (what the index files it under)."""
-    digest = xxhash.xxh3_64_intdigest
-    return [digest(a.encode("utf-8")) for a in anchors]
-
-
-def anchor_hashes(anchors: Iterable[str]) -> npt.NDArray[np.uint64]:
-    """Return ``anchor_hash_list`` as an array."""
-    return np.asarray(anchor_hash_list(anchors), dtype=np.uint64)
+def anchor_hashes(anchors: Sequence[int]) -> npt.NDArray[np.uint64]:
+    """Return anchor hashes (a feature's array, or a list) as a numpy array."""
+    if isinstance(anchors, array):
+        return np.frombuffer(anchors, dtype=np.uint64) if anchors else np.zeros(0, np.uint64)
+    return np.asarray(anchors, dtype=np.uint64)
 
 
 class _Sorted:
@@ -348,7 +344,7 @@ class _AnchorView:
         return weight
 
     def _rare(
-        self, anchors: Sequence[str]
+        self, anchors: Sequence[int]
     ) -> tuple[npt.NDArray[np.int64], list[float], npt.NDArray[np.int64]]:
         """Return the positions (among the frozen anchors) of the anchors that weigh, in the
         order given, their weights and their positions in ``anchors``."""
@@ -360,7 +356,7 @@ class _AnchorView:
         return known[keep], [w for w in weights if w > 0.0], given[keep].astype(np.int64)
 
     def holders(
-        self, anchors: Sequence[str]
+        self, anchors: Sequence[int]
     ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64], npt.NDArray[np.int64]]:
         """Return the holders of each rare anchor of ``anchors``, concatenated in their order,
         that anchor's weight for each and its position in ``anchors``
@@ -372,7 +368,7 @@ class _AnchorView:
         at = np.repeat(given, lengths)
         return held, np.repeat(np.asarray(weights, dtype=np.float64), lengths), at
 
-    def prime(self, anchors: Sequence[str]) -> None:
+    def prime(self, anchors: Sequence[int]) -> None:
         """Weigh the anchors of one article at once: the pairs judged next share some of
         them (``weights_of`` then reads these weights instead of searching the columns)."""
         _, weights, given = self._rare(anchors)
@@ -381,9 +377,9 @@ class _AnchorView:
             {anchors[k]: w for k, w in zip(given.tolist(), weights, strict=True)},
         )
 
-    _primed: tuple[frozenset[str], dict[str, float]] | None = None
+    _primed: tuple[frozenset[int], dict[int, float]] | None = None
 
-    def weights_of(self, shared: Iterable[str]) -> tuple[list[str], list[float]]:
+    def weights_of(self, shared: Iterable[int]) -> tuple[list[int], list[float]]:
         """Return the anchors of ``shared`` that weigh, sorted, and their weights."""
         ordered = sorted(shared)
         primed = self._primed
@@ -392,7 +388,7 @@ class _AnchorView:
             kept = [a for a in ordered if a in weighed]
             return kept, [weighed[a] for a in kept]
         at = self.anchors.numbers(anchor_hashes(ordered))
-        rare: list[str] = []
+        rare: list[int] = []
         weights: list[float] = []
         for anchor, position in zip(ordered, at.tolist(), strict=True):
             if position < 0:
@@ -571,7 +567,7 @@ class FrozenBuilder:
             self._near.add(f.signature, number)
             self._excerpt.add(f.signature, number)
         self._lines.add(sorted(set(f.sentence_hashes)), number)
-        self._anchors.add(anchor_hash_list(f.anchors), number)
+        self._anchors.add(f.anchors, number)
         if self._shape.semantic.enabled and f.vectors:
             self._rows.append(len(self._vector_ids))
             self._vector_ids.append(f.article_id)

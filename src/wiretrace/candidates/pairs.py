@@ -58,7 +58,7 @@ class CorpusCounts:
 
     articles: int
     line_df: Mapping[int, int]
-    anchor_df: Mapping[str, int]
+    anchor_df: Mapping[int, int]
 
     def __post_init__(self) -> None:
         if self.articles < 1:
@@ -68,7 +68,7 @@ class CorpusCounts:
         """Return how many articles hold ``line_hash``."""
         return self.line_df.get(line_hash, 1)
 
-    def anchor(self, anchor: str) -> int:
+    def anchor(self, anchor: int) -> int:
         """Return how many articles hold ``anchor``."""
         return self.anchor_df.get(anchor, 1)
 
@@ -134,7 +134,7 @@ def score_pair(
     return candidate_from(f.article_id, g.article_id, evidence, pair.boilerplate)
 
 
-def _weight(anchor: str, counts: CorpusCounts, settings: CandidateSettings) -> float:
+def _weight(anchor: int, counts: CorpusCounts, settings: CandidateSettings) -> float:
     return anchor_weight(counts.anchor(anchor), counts.articles, settings.anchor_max_df)
 
 
@@ -190,7 +190,7 @@ def _excerpt_evidence(
 
 def _shared_content_anchors(
     f: CandidateFeatures, g: CandidateFeatures, pair: _PairLines
-) -> frozenset[str]:
+) -> frozenset[int]:
     return _content_anchors(f, pair.template) & _content_anchors(g, pair.template)
 
 
