@@ -533,7 +533,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 
 # what the end-to-end analysis holds per article in the parent process, measured at 100k
 # (docs/benchmarks.md): features, the corpus index, the articles' texts; by corpus index
-ANALYZE_BYTES_PER_ARTICLE = {"dicts": 34_000, "columns": 24_000}
+ANALYZE_BYTES_PER_ARTICLE = {"dicts": 34_000, "columns": 19_000}
 
 
 def _needs_more_memory(name: str, size: int, force: bool, index: str = "dicts") -> str | None:

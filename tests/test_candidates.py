@@ -672,3 +672,26 @@ def test_anchor_suspects_need_shared_anchors_from_two_lines_of_the_article(fixed
     # a frozen index of the same features agrees
     frozen = FrozenIndex.build([f, one_line, two_lines], SETTINGS, lambda ids: {})
     assert frozen._anchor_holders(f, frozen._stats(f))[0] == ["g2"]
+
+
+def test_features_keep_no_article_body_in_a_cache(sample_dir: Path) -> None:
+    """A feature worker reads a whole corpus through: its caches must not keep every body
+    (a sentence-sized cache of 65,536 bodies held ~1 GB in each worker)."""
+    from wiretrace.align import body_facts, facts_of, text_anchors
+
+    text_anchors.cache_clear()
+    body_facts.cache_clear()
+    found = _sample_features(sample_dir)
+    assert len(found) > 10
+    assert body_facts.cache_info().currsize == 0
+    assert text_anchors.cache_info().currsize == 0
+    # the facts are the verdict's: the body's names and numbers, hashed
+    doc = prepare(
+        Article(
+            "x", (sample_dir / "articles" / found[0].article_id).with_suffix(".txt").read_text()
+        )
+    )
+    assert list(features(doc, SETTINGS).facts) == sorted(
+        set(anchor_hash_list(sorted(facts_of(doc.body_text))))
+    )
+    assert body_facts(doc.body_text) == facts_of(doc.body_text)

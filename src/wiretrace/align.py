@@ -45,7 +45,9 @@ __all__ = [
     "Matching",
     "align",
     "alignment_of",
+    "body_facts",
     "comparison_key",
+    "facts_of",
     "invert_alignment",
     "match_sentences",
     "sentence_scores",
@@ -53,6 +55,7 @@ __all__ = [
 ]
 
 Grid = npt.NDArray[np.float64]
+BODY_FACTS_CACHE = 4096  # bodies whose facts are kept (an analysis's document cache holds as many)
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +131,18 @@ def comparison_key(norm: str) -> str:
 
 @lru_cache(maxsize=1 << 16)  # pure; one sentence recurs in every pair its article is in
 def text_anchors(norm: str) -> frozenset[str]:
+    """Return the names and numbers of a sentence (``facts_of``), kept for the next pairs."""
+    return facts_of(norm)
+
+
+@lru_cache(maxsize=BODY_FACTS_CACHE)  # pure; an article recurs in the pairs of its group
+def body_facts(body_text: str) -> frozenset[str]:
+    """Return the names and numbers of a document's body text (``facts_of``), a few thousand
+    bodies kept: a cache of sentences' size would hold ~1 GB of bodies in each worker."""
+    return facts_of(body_text)
+
+
+def facts_of(norm: str) -> frozenset[str]:
     """Return the names and numbers of a text (lower-cased), the facts a copy tends to keep.
 
     A capitalised word opening the text is not taken as a name.

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from wiretrace.align import Matching, alignment_of, match_sentences, text_anchors
+from wiretrace.align import Matching, alignment_of, body_facts, match_sentences, text_anchors
 from wiretrace.config import Settings
 from wiretrace.embed import Encoder
 from wiretrace.errors import InputError
@@ -210,8 +210,8 @@ def _order_agreement(pairs: Sequence[AlignedPair]) -> float:
 
 def _anchor_overlap(source: Document, derivative: Document) -> tuple[float, int]:
     """Return the shared names/numbers over the smaller side's, and how many are shared."""
-    source_anchors = text_anchors(source.body_text)
-    derivative_anchors = text_anchors(derivative.body_text)
+    source_anchors = body_facts(source.body_text)
+    derivative_anchors = body_facts(derivative.body_text)
     shared = len(source_anchors & derivative_anchors)
     smaller = min(len(source_anchors), len(derivative_anchors))
     return (shared / smaller if smaller else 0.0), shared
@@ -263,7 +263,7 @@ _YEAR = re.compile(r"(?:19|20)\d\d")
 
 
 def _shared_figures(source: Document, derivative: Document) -> int:
-    shared = text_anchors(source.body_text) & text_anchors(derivative.body_text)
+    shared = body_facts(source.body_text) & body_facts(derivative.body_text)
     return sum(1 for a in shared if a[:1].isdigit() and not _YEAR.fullmatch(a))
 
 
@@ -438,7 +438,7 @@ def _site_material_clue(a: Document, b: Document) -> _Clue | None:
 
 
 def _detail_clue(a: Document, b: Document) -> _Clue | None:
-    a_anchors, b_anchors = text_anchors(a.body_text), text_anchors(b.body_text)
+    a_anchors, b_anchors = body_facts(a.body_text), body_facts(b.body_text)
     only_a, only_b = len(a_anchors - b_anchors), len(b_anchors - a_anchors)
     if only_a == only_b:
         return None

@@ -42,7 +42,7 @@ import orjson
 import xxhash
 
 from wiretrace import fingerprint
-from wiretrace.align import text_anchors
+from wiretrace.align import facts_of
 from wiretrace.candidates.anchors import (
     anchor_weight,
     content_kinds,
@@ -225,10 +225,8 @@ def _features_from_dict(data: dict[str, Any]) -> CandidateFeatures:
 
 def fact_hashes(body_text: str) -> tuple[int, ...]:
     """Return the sorted 64-bit hashes of the names and numbers of a body text (the
-    ``align.text_anchors`` that the verdict's fact overlap compares)."""
-    return tuple(
-        sorted(set(map(xxhash.xxh3_64_intdigest, map(str.encode, text_anchors(body_text)))))
-    )
+    ``align.body_facts`` that the verdict's fact overlap compares)."""
+    return tuple(sorted(set(map(xxhash.xxh3_64_intdigest, map(str.encode, facts_of(body_text))))))
 
 
 def fact_overlap(first: CandidateFeatures, second: CandidateFeatures) -> tuple[float, int]:
