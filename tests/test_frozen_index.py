@@ -151,3 +151,48 @@ def test_the_corpus_index_setting_is_checked() -> None:
     assert chosen.run.corpus_index == "columns"
     with pytest.raises(ConfigError, match="corpus_index"):
         load_settings(env={}, overrides={"run": {"corpus_index": "lists"}})
+
+
+def test_feature_columns_give_back_every_article_s_features(
+    planted: tuple[list[CandidateFeatures], list[CandidateFeatures]],
+) -> None:
+    from dataclasses import replace
+
+    from wiretrace.candidates import CorpusCandidates
+    from wiretrace.candidates.columns import FeatureColumns
+
+    held, probes = planted
+    # a feature set of every kind: no vectors, no day, another scheme, nothing at all
+    odd = [
+        replace(probes[0], article_id="zz-no-vectors", vectors="", published_day=None),
+        replace(probes[1], article_id="zz-other-scheme", scheme="other", published_day=-3),
+        CandidateFeatures("zz-empty", (), (), (), 0),
+    ]
+    columns = FeatureColumns()
+    for f in [*held, *odd]:
+        columns.add(f)
+    with pytest.raises(ValueError, match="once frozen"):
+        columns[held[0].article_id]
+    columns.freeze()
+    assert len(columns) == len(held) + 3 and list(columns)[:2] == [f.article_id for f in held[:2]]
+    for f in [*held, *odd]:
+        back = columns[f.article_id]
+        assert back == f and back.anchors.typecode == "Q" and back.signature.typecode == "I"
+        assert columns[f.article_id] is back  # kept for the next pairs
+    assert columns.get(held[0].article_id) is None  # as a frozen index reads its features
+    facts = columns.facts()
+    assert len(facts) == len(columns) and all(facts[f.article_id] == f.facts for f in held)
+    assert "nothing" not in columns and "nothing" not in facts
+    with pytest.raises(ValueError, match="no more articles"):
+        columns.add(probes[2])
+    again = FeatureColumns()
+    again.add(held[0])
+    with pytest.raises(ValueError, match="added already"):
+        again.add(held[0])
+    # compact: the columns hold less than the Python objects they replace would
+    per_article = columns.nbytes() / len(columns)
+    assert per_article < 6000
+    # a corpus indexed on columns gives verification the same facts as one on dicts
+    on_dicts = CorpusCandidates(held, SETTINGS).facts()
+    on_columns = CorpusCandidates(held, SETTINGS, columns=True).facts()
+    assert dict(on_columns) == on_dicts

@@ -225,13 +225,12 @@ class Service:
         columns = self.settings.run.corpus_index == "columns"
         corpus = CorpusCandidates([], self.settings.candidates, columns=columns)
         with paused_gc():  # what the features and the index build is kept: no collections
-            all_features, featured = self._features(articles, docs, progress, corpus.add)
+            featured = self._features(articles, docs, progress, corpus.add)
         progress("candidates", 0, len(articles))
         candidates = self._propose(corpus)
         progress("candidates", len(articles), len(articles))
+        facts_of = corpus.facts()
         del corpus
-        facts_of = {f.article_id: f.facts for f in all_features}
-        del all_features
         comparisons, verified = self._verify(candidates, articles, facts_of, docs, progress)
         del facts_of
         infos = [docs.known_info(i) or docs.info(articles[i]) for i in articles.ids]
@@ -251,15 +250,15 @@ class Service:
         docs: DocumentCache,
         progress: Progress,
         take: Callable[[CandidateFeatures], None],
-    ) -> tuple[list[CandidateFeatures], int]:
-        """Return every article's features: stored ones when still valid, the rest computed
-        (in forked workers when there are many); each is handed to ``take`` as it is found. The
-        family facts of each go into ``docs``, and the documents prepared in this process too.
-        Call it with the collector paused: all it builds is kept for the whole analysis.
+    ) -> int:
+        """Hand every article's features to ``take`` as they are found: stored ones when still
+        valid, the rest computed (in forked workers when there are many); return how many
+        were computed. The family facts of each go into ``docs``, and the documents prepared
+        in this process too. Call it with the collector paused: all it builds is kept for the
+        whole analysis.
         """
         stored = self.store.features()
         scheme = features_scheme(self.settings.candidates)
-        found: dict[str, CandidateFeatures] = {}
         todo: list[str] = []
         for article_id in articles.ids:
             known = stored.get(article_id)
@@ -267,7 +266,6 @@ class Service:
             if known is not None and known[0] == articles.content_hash(article_id):
                 reused = CandidateFeatures.from_json(known[1])
             if reused is not None and reused.scheme == scheme:
-                found[article_id] = reused
                 take(reused)
             else:
                 todo.append(article_id)
@@ -285,17 +283,16 @@ class Service:
             zip(todo, computed, strict=True), start=1
         ):
             docs.put_info(info)
-            found[article_id] = computed_features
             take(computed_features)
             fresh.append((article_id, articles.content_hash(article_id), payload))
             if done % 500 == 0:
-                progress("fingerprint", len(found), len(articles))
+                progress("fingerprint", len(articles) - len(todo) + done, len(articles))
             if len(fresh) >= FEATURE_BATCH:  # stored as they come: a large pile's JSON is big
                 self.store.put_features(fresh)
                 fresh.clear()
         self.store.put_features(fresh)
         progress("fingerprint", len(articles), len(articles))
-        return [found[article_id] for article_id in articles.ids], len(todo)
+        return len(todo)
 
     def _featured_here(self, article: Article, docs: DocumentCache) -> parallel.Featured:
         doc = prepare(article)

@@ -31,10 +31,10 @@ from __future__ import annotations
 import itertools
 from array import array
 from bisect import bisect_left
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, TypeAlias
+from typing import TYPE_CHECKING, Any, TypeAlias, overload
 
 import numpy as np
 import numpy.typing as npt
@@ -937,6 +937,28 @@ def propose(
     return CorpusCandidates(all_features, settings, semantic).propose()
 
 
+class _ByIds(Sequence[CandidateFeatures]):
+    """Features of some ids, in that order, read from a mapping when indexed or sliced."""
+
+    def __init__(self, held: Mapping[str, CandidateFeatures], ids: Sequence[str]) -> None:
+        self._held = held
+        self._ids = ids
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    @overload
+    def __getitem__(self, index: int) -> CandidateFeatures: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[CandidateFeatures]: ...
+
+    def __getitem__(self, index: int | slice) -> CandidateFeatures | list[CandidateFeatures]:
+        if isinstance(index, slice):
+            return [self._held[k] for k in self._ids[index]]
+        return self._held[self._ids[index]]
+
+
 class CorpusCandidates:
     """``propose`` in parts: the index of a whole corpus, judged one slice of ids at a time.
 
@@ -961,13 +983,17 @@ class CorpusCandidates:
         columns: bool = False,
     ) -> None:
         """Index ``all_features``. Raises ValueError on a repeated id or another scheme."""
+        from wiretrace.candidates.columns import FeatureColumns
         from wiretrace.candidates.frozen import FrozenBuilder
 
         self.settings = settings
         self._builder = FrozenBuilder(settings, semantic) if columns else None
         self._index = None if columns else CandidateIndex(settings, semantic)
+        # with columns, the features too are held as columns (``FeatureColumns``): forked
+        # workers read them without copying a page each
+        self._columns = FeatureColumns() if columns else None
         self._held: dict[str, CandidateFeatures] = {}
-        self._ordered: list[CandidateFeatures] | None = None
+        self._ordered: Sequence[CandidateFeatures] | None = None
         with paused_gc():  # millions of postings, all kept: no collection on the way
             for f in sorted(all_features, key=lambda f: f.article_id):
                 self.add(f)
@@ -977,32 +1003,45 @@ class CorpusCandidates:
     def add(self, f: CandidateFeatures) -> None:
         """Index one more article. Raises ValueError on a repeated id, another scheme, or
         (``columns``) once the index has been read."""
-        if self._builder is not None:
+        if self._builder is not None and self._columns is not None:
             self._builder.add(f)
+            self._columns.add(f)
         else:
             self.index.add(f)
-        self._held[f.article_id] = f
+            self._held[f.article_id] = f
         self._ordered = None
 
     @property
     def index(self) -> CandidateIndex:
         """The index of every article added (with ``columns``, built on first use)."""
         if self._index is None:
-            from wiretrace.candidates.frozen import HeldFeatures
-
-            assert self._builder is not None
-            self._index = self._builder.build(HeldFeatures(self._held))
+            assert self._builder is not None and self._columns is not None
+            self._columns.freeze()
+            self._index = self._builder.build(self._columns)
         return self._index
 
     @property
-    def ordered(self) -> list[CandidateFeatures]:
-        """The indexed features, sorted by article id."""
+    def ordered(self) -> Sequence[CandidateFeatures]:
+        """The indexed features, sorted by article id (with ``columns``, each read from
+        them when indexed or sliced)."""
         if self._ordered is None:
-            self._ordered = sorted(self._held.values(), key=lambda f: f.article_id)
+            if self._columns is not None:
+                self.index  # noqa: B018 -- the columns are frozen with the index
+                self._ordered = _ByIds(self._columns, sorted(self._columns))
+            else:
+                self._ordered = sorted(self._held.values(), key=lambda f: f.article_id)
         return self._ordered
 
+    def facts(self) -> Mapping[str, Hashes]:
+        """Return every indexed article's fact hashes by id (what verification still reads
+        once the candidates are found: hold this, and let the rest go)."""
+        if self._columns is not None:
+            self.index  # noqa: B018 -- the columns are frozen with the index
+            return self._columns.facts()
+        return {k: f.facts for k, f in self._held.items()}
+
     def __len__(self) -> int:
-        return len(self._held)
+        return len(self._columns) if self._columns is not None else len(self._held)
 
     def propose(self) -> list[Candidate]:
         """Return every candidate pair of the indexed articles, in this process."""
