@@ -176,8 +176,15 @@ def wiretrace_worker(args: argparse.Namespace) -> dict[str, Any]:
 
     def progress(stage: str, done: int, total: int) -> None:
         now = time.perf_counter()
+        if stage not in marks:  # where a long run is, on stderr (shown when a run fails)
+            rss = peak_rss_mb()["self"]
+            print(
+                f"[wiretrace] {stage} from {now - begun:.0f} s, peak {rss:.0f} MB", file=sys.stderr
+            )
+            sys.stderr.flush()
         marks.setdefault(stage, [now, now])[1] = now
 
+    begun = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="wt-bench-") as tmp:
         overrides = {
             **WIRETRACE_OVERRIDES,
