@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -307,3 +308,35 @@ def test_an_analysis_on_a_columns_corpus_index_finds_the_same_families(
         found.append((report.candidates, report.families))
     assert found[0][1]  # the sample corpus has families
     assert found[1] == found[0]
+
+
+def test_an_analysis_lets_its_columns_corpus_index_go_before_verifying(
+    sample_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A frozen index and its parts refer to each other, so dropping the last reference does
+    not free it: the analysis collects it before verification, which no longer reads it."""
+    import gc
+
+    from wiretrace import pipeline
+    from wiretrace.candidates.frozen import FrozenIndex
+    from wiretrace.config import RunSettings
+
+    alive_when_verifying: list[int] = []
+    verify = pipeline.Service._verify
+
+    def counting(self: pipeline.Service, *args: Any, **kwargs: Any) -> Any:
+        alive_when_verifying.append(sum(1 for o in gc.get_objects() if isinstance(o, FrozenIndex)))
+        return verify(self, *args, **kwargs)
+
+    monkeypatch.setattr(pipeline.Service, "_verify", counting)
+    service = service_for(tmp_path)
+    service.settings = replace(service.settings, run=RunSettings(corpus_index="columns"))
+    gc.collect()
+    gc.disable()  # only what the analysis collects itself is freed
+    try:
+        with service:
+            service.ingest([sample_dir / "articles"])
+            report = service.analyze()
+    finally:
+        gc.enable()
+    assert report.families and alive_when_verifying == [0]
