@@ -196,3 +196,31 @@ def test_feature_columns_give_back_every_article_s_features(
     on_dicts = CorpusCandidates(held, SETTINGS).facts()
     on_columns = CorpusCandidates(held, SETTINGS, columns=True).facts()
     assert dict(on_columns) == on_dicts
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_the_directory_search_finds_what_searchsorted_finds(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import numpy as np
+
+    from wiretrace.candidates import frozen
+
+    rng = np.random.default_rng(seed)
+    distinct = rng.integers(0, 2**64, size=3000, dtype=np.uint64)
+    # postings repeat keys (one per holder), and some prefixes are empty or crowded
+    ends = np.asarray([0, 2**64 - 1], dtype=np.uint64)
+    keys = np.sort(np.concatenate([distinct, distinct[:500], distinct[:50], ends]))
+    needles = np.concatenate(
+        [keys[rng.integers(0, len(keys), 400)], rng.integers(0, 2**64, 400, dtype=np.uint64)]
+    ).astype(np.uint64)
+    monkeypatch.setattr(frozen, "DIRECTORY_MIN_KEYS", 1)
+    monkeypatch.setattr(frozen, "DIRECTORY_RUN", 4)
+    search = frozen.SortedSearch(keys)
+    assert search._starts is not None  # the directory is used
+    for side in ("left", "right"):
+        assert (search(needles, side) == np.searchsorted(keys, needles, side=side)).all()
+    assert len(search(np.zeros(0, dtype=np.uint64))) == 0
+    monkeypatch.setattr(frozen, "DIRECTORY_MIN_KEYS", 1 << 20)
+    plain = frozen.SortedSearch(keys)
+    assert plain._starts is None and (plain(needles) == search(needles)).all()
