@@ -3,10 +3,36 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from typing import Generic, TypeVar, overload
 
-__all__ = ["forking", "paused_gc"]
+__all__ = ["ValuesOf", "forking", "paused_gc"]
+
+V = TypeVar("V")
+
+
+class ValuesOf(Sequence[V], Generic[V]):
+    """The values of some keys of a mapping, in the keys' order, read when indexed or sliced
+    (a sequence that holds none of them)."""
+
+    def __init__(self, held: Mapping[str, V], keys: Sequence[str]) -> None:
+        self._held = held
+        self._keys = keys
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    @overload
+    def __getitem__(self, index: int) -> V: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[V]: ...
+
+    def __getitem__(self, index: int | slice) -> V | list[V]:
+        if isinstance(index, slice):
+            return [self._held[k] for k in self._keys[index]]
+        return self._held[self._keys[index]]
 
 
 @contextmanager

@@ -12,9 +12,10 @@ from __future__ import annotations
 import zlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
-from typing import NamedTuple, overload
+from typing import NamedTuple
 
 from wiretrace.models import Article
+from wiretrace.runtime import ValuesOf
 
 __all__ = ["ArticleShelf"]
 
@@ -95,28 +96,6 @@ class ArticleShelf(Mapping[str, Article]):
             part._rows[article_id] = self._rows[article_id]
         return part
 
-    def sequence(self, article_ids: Sequence[str]) -> ArticlesOf:
+    def sequence(self, article_ids: Sequence[str]) -> ValuesOf[Article]:
         """Return the articles of ``article_ids`` as a sequence, each read when indexed."""
-        return ArticlesOf(self, article_ids)
-
-
-class ArticlesOf(Sequence[Article]):
-    """Some articles of a shelf, in a given order, read from it when indexed or sliced."""
-
-    def __init__(self, shelf: ArticleShelf, article_ids: Sequence[str]) -> None:
-        self._shelf = shelf
-        self._ids = article_ids
-
-    def __len__(self) -> int:
-        return len(self._ids)
-
-    @overload
-    def __getitem__(self, index: int) -> Article: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> list[Article]: ...
-
-    def __getitem__(self, index: int | slice) -> Article | list[Article]:
-        if isinstance(index, slice):
-            return [self._shelf[i] for i in self._ids[index]]
-        return self._shelf[self._ids[index]]
+        return ValuesOf(self, article_ids)

@@ -34,7 +34,7 @@ from bisect import bisect_left
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, TypeAlias, overload
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 import numpy as np
 import numpy.typing as npt
@@ -67,7 +67,7 @@ from wiretrace.candidates.semantic import (
 )
 from wiretrace.config import CandidateSettings
 from wiretrace.models import Candidate, Document, pickled_by_fields
-from wiretrace.runtime import paused_gc
+from wiretrace.runtime import ValuesOf, paused_gc
 from wiretrace.text.prepare import TEXT_RULES
 
 __all__ = [
@@ -937,28 +937,6 @@ def propose(
     return CorpusCandidates(all_features, settings, semantic).propose()
 
 
-class _ByIds(Sequence[CandidateFeatures]):
-    """Features of some ids, in that order, read from a mapping when indexed or sliced."""
-
-    def __init__(self, held: Mapping[str, CandidateFeatures], ids: Sequence[str]) -> None:
-        self._held = held
-        self._ids = ids
-
-    def __len__(self) -> int:
-        return len(self._ids)
-
-    @overload
-    def __getitem__(self, index: int) -> CandidateFeatures: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> list[CandidateFeatures]: ...
-
-    def __getitem__(self, index: int | slice) -> CandidateFeatures | list[CandidateFeatures]:
-        if isinstance(index, slice):
-            return [self._held[k] for k in self._ids[index]]
-        return self._held[self._ids[index]]
-
-
 class CorpusCandidates:
     """``propose`` in parts: the index of a whole corpus, judged one slice of ids at a time.
 
@@ -1027,7 +1005,7 @@ class CorpusCandidates:
         if self._ordered is None:
             if self._columns is not None:
                 self.index  # noqa: B018 -- the columns are frozen with the index
-                self._ordered = _ByIds(self._columns, sorted(self._columns))
+                self._ordered = ValuesOf(self._columns, sorted(self._columns))
             else:
                 self._ordered = sorted(self._held.values(), key=lambda f: f.article_id)
         return self._ordered
