@@ -212,7 +212,11 @@ def test_the_directory_search_finds_what_searchsorted_finds(
     ends = np.asarray([0, 2**64 - 1], dtype=np.uint64)
     keys = np.sort(np.concatenate([distinct, distinct[:500], distinct[:50], ends]))
     needles = np.concatenate(
-        [keys[rng.integers(0, len(keys), 400)], rng.integers(0, 2**64, 400, dtype=np.uint64)]
+        [
+            keys[rng.integers(0, len(keys), 400)],
+            rng.integers(0, 2**64, 400, dtype=np.uint64),
+            ends,  # the smallest and the largest hash: a run's end is not where x + 1 starts
+        ]
     ).astype(np.uint64)
     monkeypatch.setattr(frozen, "DIRECTORY_MIN_KEYS", 1)
     monkeypatch.setattr(frozen, "DIRECTORY_RUN", 4)
@@ -221,6 +225,15 @@ def test_the_directory_search_finds_what_searchsorted_finds(
     for side in ("left", "right"):
         assert (search(needles, side) == np.searchsorted(keys, needles, side=side)).all()
     assert len(search(np.zeros(0, dtype=np.uint64))) == 0
+    for run_search in (search, frozen.SortedSearch(keys[:-1])):  # with and without 2**64 - 1
+        column = run_search.keys
+        starts, counts = run_search.runs(needles)
+        assert (starts == np.searchsorted(column, needles)).all()
+        assert (counts == np.searchsorted(column, needles, "right") - starts).all()
+        assert counts.max() == 3 and (counts == 0).any()
     monkeypatch.setattr(frozen, "DIRECTORY_MIN_KEYS", 1 << 20)
     plain = frozen.SortedSearch(keys)
     assert plain._starts is None and (plain(needles) == search(needles)).all()
+    assert all(
+        (x == y).all() for x, y in zip(plain.runs(needles), search.runs(needles), strict=True)
+    )

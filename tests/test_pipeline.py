@@ -116,6 +116,7 @@ def test_a_pair_without_shared_text_or_facts_is_triaged_unread_else_compared() -
 
     from wiretrace.candidates import features
     from wiretrace.pipeline import DocumentCache, LazyEncoder, _judge_pair
+    from wiretrace.shelf import ArticleShelf
     from wiretrace.text import prepare
 
     settings = replace(Settings(), embed=EmbedSettings(model="hashing"))
@@ -135,18 +136,69 @@ def test_a_pair_without_shared_text_or_facts_is_triaged_unread_else_compared() -
     }
     encoder = LazyEncoder(settings)
     docs = DocumentCache(8)
-    verdict, payload = _judge_pair(harbour, orchard, True, facts_of, docs, encoder, settings)
+    reads: list[str] = []
+
+    class Shelf(ArticleShelf):  # counts the texts read
+        def __getitem__(self, article_id: str) -> Article:
+            reads.append(article_id)
+            return super().__getitem__(article_id)
+
+    shelf = Shelf([harbour, orchard, copy])
+    verdict, payload = _judge_pair(
+        "harbour", "orchard", True, shelf, facts_of, docs, encoder, settings
+    )
     assert verdict is None  # unrelated: not held
     stored = json.loads(payload)
     assert stored["relation"] == "unrelated"
     assert stored["evidence"][0].startswith("triage: proposed without shared text")
-    assert len(docs._docs) == 0  # judged from the features: nothing was prepared
-    verdict, payload = _judge_pair(harbour, copy, True, facts_of, docs, encoder, settings)
+    assert len(docs._docs) == 0 and reads == []  # judged from the features: nothing read
+    verdict, payload = _judge_pair(
+        "harbour", "copy", True, shelf, facts_of, docs, encoder, settings
+    )
     assert verdict is not None and verdict.relation is Relation.VERBATIM  # shares facts: compared
     assert json.loads(payload)["relation"] == "verbatim"
-    verdict, payload = _judge_pair(harbour, orchard, False, facts_of, docs, encoder, settings)
+    verdict, payload = _judge_pair(
+        "harbour", "orchard", False, shelf, facts_of, docs, encoder, settings
+    )
     assert verdict is None and json.loads(payload)["relation"] == "unrelated"
     assert not json.loads(payload)["evidence"][0].startswith("triage")  # aligned, not triaged
+    assert sorted(reads) == ["copy", "harbour", "orchard"]  # each text read once, then kept
+    shelf.add(Article("copy", harbour.text + " The shift ends in April."))  # a new content
+    reads.clear()
+    verdict, payload = _judge_pair(
+        "harbour", "copy", False, shelf, facts_of, docs, encoder, settings
+    )
+    assert reads == ["copy"]  # the kept document of the old content is not used
+    assert docs.document("copy", shelf).article.text.endswith("ends in April.")
+    assert reads == ["copy"] and verdict is not None
+
+
+def test_a_held_comparison_builds_the_same_edge_without_its_omitted_and_added_text() -> None:
+    from wiretrace.families import Link
+    from wiretrace.pipeline import LazyEncoder, build_edge, held
+    from wiretrace.relation import compare
+    from wiretrace.text import prepare
+
+    settings = replace(Settings(), embed=EmbedSettings(model="hashing"))
+    encoder = LazyEncoder(settings)
+    story = " ".join(
+        f"Sentence {n} of the harbour report says crane {n} moved {n * 40} containers on Monday."
+        for n in range(1, 13)
+    )
+    cut = ". ".join(story.split(". ")[:5]).replace("moved 80", "moved 85")
+    source = prepare(Article("long", story))
+    excerpt = prepare(Article("short", cut + ". Share this story on social media now."))
+    full = compare(source, excerpt, encoder, settings)
+    assert full.alignment.omitted and full.alignment.added and full.changes
+    kept = held(full)
+    assert kept.alignment.omitted == () and kept.alignment.added == ()
+    assert kept.alignment.pairs == full.alignment.pairs and kept.evidence == full.evidence
+    docs = {"long": source, "short": excerpt}.__getitem__
+    link = Link(full.source, full.derivative, full)
+    assert build_edge(link, docs, encoder, settings) == build_edge(
+        Link(full.source, full.derivative, kept), docs, encoder, settings
+    )
+    assert held(kept) is kept  # nothing left to drop
 
 
 def test_a_link_the_ranking_turns_into_nothing_keeps_its_own_direction(tmp_path: Path) -> None:

@@ -57,3 +57,27 @@ def test_a_shelf_replaces_an_id_and_reads_sequences_and_subsets(sample_dir: Path
     assert len(view) == 2 and view[0] == articles[3] and view[1:] == [articles[1]]
     part = pickle.loads(pickle.dumps(shelf.subset(wanted)))  # what a spawned worker gets
     assert part.ids == sorted(wanted) and part[articles[1].id] == articles[1]
+
+
+def test_metadata_comes_back_whatever_it_holds() -> None:
+    articles = [
+        Article("bare", "Only a text, no metadata at all."),
+        Article(
+            "full",
+            "Un texte accentu\u00e9 \u2014 with \u201cquotes\u201d and an emoji \U0001f4f0.",
+            title="T\u00edtulo: \u201cquoted\u201d",
+            outlet="",
+            url="https://example.org/a?b=c&d=\u00e9",
+            published_at=datetime(2024, 2, 29, 23, 59, 58, 123456),  # naive, microseconds
+        ),
+        Article("zone", "", title=None, published_at=datetime(2025, 1, 1, 8, tzinfo=UTC)),
+    ]
+    shelf = pickle.loads(pickle.dumps(ArticleShelf(articles)))
+    for article in articles:
+        back = shelf[article.id]
+        assert back == article
+        assert back.published_at == article.published_at
+        assert (back.published_at is None) == (article.published_at is None)
+        if article.published_at is not None and back.published_at is not None:
+            assert back.published_at.tzinfo == article.published_at.tzinfo
+    assert shelf["full"].outlet == "" and shelf["bare"].outlet is None

@@ -18,7 +18,7 @@ import sys
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -220,7 +220,7 @@ class Service:
         docs = DocumentCache(DOCUMENT_CACHE)
 
         def doc(article_id: str) -> Document:
-            return docs.get(articles[article_id])
+            return docs.document(article_id, articles)
 
         # the corpus index is built as the features arrive (the workers compute the rest)
         columns = self.settings.run.corpus_index == "columns"
@@ -235,8 +235,9 @@ class Service:
         # a frozen index and its parts refer to each other: only a collection frees it, and
         # verification should not run beside a corpus index it no longer reads (~8 GB at 1M)
         gc.collect()
+        proposed = len(candidates)
         comparisons, verified = self._verify(candidates, articles, facts_of, docs, progress)
-        del facts_of
+        del facts_of, candidates  # emptied by _verify
         infos = [docs.known_info(i) or docs.info(articles[i]) for i in articles.ids]
         plans = plan_families(infos, comparisons)
         families = []
@@ -246,7 +247,7 @@ class Service:
                 progress("families", done, len(plans))
         self.store.replace_families(families)
         progress("store", 1, 1)
-        return AnalysisReport(len(articles), featured, len(candidates), verified, tuple(families))
+        return AnalysisReport(len(articles), featured, proposed, verified, tuple(families))
 
     def _features(
         self,
@@ -313,7 +314,7 @@ class Service:
 
     def _verify(
         self,
-        candidates: Sequence[Candidate],
+        candidates: list[Candidate],
         articles: ArticleShelf,
         facts_of: Mapping[str, Hashes],
         docs: DocumentCache,
@@ -325,7 +326,9 @@ class Service:
         compared), in worker processes when there are many.
 
         Unrelated verdicts go to the store but are not held: families ignore them, and in a
-        large pile they are most of the candidates. New verdicts are written in batches.
+        large pile they are most of the candidates. Related ones are held without their
+        omitted and added sentences (``held``). New verdicts are written in batches. The
+        ``candidates`` list is emptied once read: verification holds only the pairs to judge.
         """
         known: dict[tuple[str, str, str, str], str] = {}
         related: dict[int, Comparison] = {}
@@ -343,10 +346,11 @@ class Service:
             if data is not None and data.get("rules") == RULES:  # else judged under old rules
                 comparison = comparison_from_dict(data)
                 if comparison.relation is not Relation.UNRELATED:
-                    related[position] = comparison
+                    related[position] = held(comparison)
                 continue
             todo.append((position, a, b, not shares_text(candidate)))
         known.clear()
+        candidates.clear()
         for done, (position, a, b, result, payload) in enumerate(
             self._judge_all(todo, articles, facts_of, docs), start=1
         ):
@@ -364,7 +368,7 @@ class Service:
     def _judge_all(
         self,
         todo: Sequence[Job],
-        articles: Mapping[str, Article],
+        articles: ArticleShelf,
         facts_of: Mapping[str, Hashes],
         docs: DocumentCache,
     ) -> Iterator[tuple[int, str, str, Comparison | None, str]]:
@@ -384,7 +388,7 @@ class Service:
             return
         for position, a, b, triaged in todo:
             result, payload = _judge_pair(
-                articles[a], articles[b], triaged, facts_of, docs, self.encoder, self.settings
+                a, b, triaged, articles, facts_of, docs, self.encoder, self.settings
             )
             yield position, a, b, result, payload
 
@@ -596,26 +600,40 @@ def _compare_pair(
 
 
 def _judge_pair(
-    a: Article,
-    b: Article,
+    a: str,
+    b: str,
     triaged: bool,
+    articles: ArticleShelf,
     facts_of: Mapping[str, Hashes],
     docs: DocumentCache,
     encoder: Encoder,
     settings: Settings,
 ) -> tuple[Comparison | None, str]:
-    """Return the verdict of a candidate pair (None when unrelated: families ignore those)
-    and its stored JSON. With ``triaged`` (proposed without shared text), a pair whose
-    features share too few names and numbers is judged unrelated from them
-    (``relation.triage_by_facts``, on the fact hashes of their features: ``facts_of``),
-    unread; any other pair is compared."""
+    """Return the verdict of the candidate pair of articles ``a`` and ``b`` (None when
+    unrelated: families ignore those) and its stored JSON. With ``triaged`` (proposed without
+    shared text), a pair whose features share too few names and numbers is judged unrelated
+    from them (``relation.triage_by_facts``, on the fact hashes of their features:
+    ``facts_of``), its texts unread; any other pair is compared, each text read from the shelf
+    only when ``docs`` does not hold its document."""
     if triaged:
-        overlap, shared = facts_overlap(facts_of[a.id], facts_of[b.id])
-        cheap = triage_by_facts(a.id, b.id, overlap, shared)
+        overlap, shared = facts_overlap(facts_of[a], facts_of[b])
+        cheap = triage_by_facts(a, b, overlap, shared)
         if cheap is not None:
             return None, json.dumps(unaligned_to_dict(cheap))
-    result, payload = _compare_pair(docs.get(a), docs.get(b), encoder, settings)
-    return (None if result.relation is Relation.UNRELATED else result), payload
+    da, db = docs.document(a, articles), docs.document(b, articles)
+    result, payload = _compare_pair(da, db, encoder, settings)
+    return (None if result.relation is Relation.UNRELATED else held(result)), payload
+
+
+def held(comparison: Comparison) -> Comparison:
+    """Return what an analysis keeps of a verified comparison until its families are built:
+    all but the omitted and added sentences of its alignment (their texts are most of a
+    comparison's size). Families read the pairs, their changes and the evidence; the stored
+    JSON, written from the whole comparison, keeps the rest."""
+    alignment = comparison.alignment
+    if not alignment.omitted and not alignment.added:
+        return comparison
+    return replace(comparison, alignment=replace(alignment, omitted=(), added=()))
 
 
 FEATURE_BATCH = 5000  # computed features written to the store this many at a time
@@ -652,6 +670,17 @@ class DocumentCache:
         """Keep the family facts of a document prepared elsewhere."""
         self._infos[info.id] = info
 
+    def document(self, article_id: str, articles: ArticleShelf) -> Document:
+        """Return the prepared document of an article of ``articles``, its text read and
+        prepared only when not kept (or kept for another content)."""
+        known = self._docs.get(article_id)
+        if known is not None and known.article.content_hash == articles.content_hash(article_id):
+            self._docs.move_to_end(article_id)
+            return known
+        doc = prepare(articles[article_id])
+        self.put(doc)
+        return doc
+
     def get(self, article: Article) -> Document:
         """Return the prepared document of ``article`` (prepared now when not kept)."""
         known = self._docs.get(article.id)
@@ -679,7 +708,7 @@ def _worker_start(
     settings: Settings,
     inherited: DocumentCache | None,
     jobs: Sequence[tuple[str, str, bool]],
-    articles: Mapping[str, Article],
+    articles: ArticleShelf,
     facts_of: Mapping[str, Hashes],
 ) -> None:
     _WORKER["settings"] = settings
@@ -692,11 +721,11 @@ def _worker_start(
 
 def _worker_judge(job: int) -> tuple[Comparison | None, str]:
     a, b, triaged = _WORKER["jobs"][job]
-    articles: Mapping[str, Article] = _WORKER["articles"]
     return _judge_pair(
-        articles[a],
-        articles[b],
+        a,
+        b,
         triaged,
+        _WORKER["articles"],
         _WORKER["facts"],
         _WORKER["docs"],
         _WORKER["encoder"],
@@ -727,7 +756,7 @@ def _grouped(jobs: Sequence[tuple[str, str, bool]]) -> list[int]:
 
 def _judge_in_workers(
     todo: Sequence[Job],
-    articles: Mapping[str, Article],
+    articles: ArticleShelf,
     facts_of: Mapping[str, Hashes],
     settings: Settings,
     docs: DocumentCache,
@@ -748,10 +777,7 @@ def _judge_in_workers(
         needed = {x for _, a, b, triaged in todo if triaged for x in (a, b)}
         facts_of = {k: facts_of[k] for k in needed}
         wanted = {x for _, a, b, _ in todo for x in (a, b)}
-        if isinstance(articles, ArticleShelf):
-            articles = articles.subset(sorted(wanted))
-        else:
-            articles = {k: articles[k] for k in wanted}
+        articles = articles.subset(sorted(wanted))
     jobs = [(a, b, triaged) for _, a, b, triaged in todo]
     order = _grouped(jobs)
     chunk = max(1, min(64, len(jobs) // (settings.run.processes * 8)))

@@ -67,19 +67,26 @@ class SortedSearch:
     its prefix instead of the whole array.
 
     A binary search over 10^8 keys misses the cache at nearly every one of its ~27 steps; at
-    1M articles that was 44% of judging. The directory (an eighth of the keys' bytes) makes
-    the search of a query's keys ~3.5x faster there. Small arrays are searched plainly.
+    1M articles that was 44% of judging. With the directory, a needle's search starts where
+    its prefix starts and takes a fixed number of branchless steps (the bit length of the
+    longest prefix run): each step is a handful of numpy operations on all needles at once,
+    with no test of whether any needle is still searching. A key beyond its needle's prefix
+    run is larger than the needle (its prefix is), so the steps need no upper bound but the
+    end of the array. Small arrays are searched plainly.
     """
 
     def __init__(self, keys: npt.NDArray[np.uint64]) -> None:
         self.keys = keys
         self._starts: npt.NDArray[np.int64] | None = None
         self._shift = np.uint64(0)
+        self._steps: list[int] = []
         if len(keys) >= DIRECTORY_MIN_KEYS:
             bits = int(np.log2(len(keys) / DIRECTORY_RUN))
             self._shift = np.uint64(64 - bits)
             prefixes = np.arange((1 << bits) + 1, dtype=np.uint64)
             self._starts = np.searchsorted(keys >> self._shift, prefixes).astype(np.int64)
+            longest = int(np.diff(self._starts).max())
+            self._steps = [1 << k for k in reversed(range(longest.bit_length()))]
 
     def __call__(
         self, needles: npt.NDArray[np.uint64], side: Literal["left", "right"] = "left"
@@ -89,18 +96,31 @@ class SortedSearch:
         if starts is None:
             return np.searchsorted(self.keys, needles, side=side).astype(np.int64)
         prefix = (needles >> self._shift).astype(np.intp)
-        lo, hi = starts[prefix], starts[prefix + 1]
-        keys = self.keys
-        while True:  # one binary search per needle, all needles a step at a time
-            active = lo < hi
-            if not active.any():
-                return lo
-            mid = (lo + hi) >> 1
-            value = keys[np.where(active, mid, 0)]
-            right = (value < needles) if side == "left" else (value <= needles)
-            right &= active
-            lo = np.where(right, mid + 1, lo)
-            hi = np.where(active & ~right, mid, hi)
+        at = starts[prefix]  # the answer is at or after where the prefix starts
+        keys, last = self.keys, len(self.keys) - 1
+        before = np.less if side == "left" else np.less_equal
+        probe = np.empty_like(at)
+        for step in self._steps:  # at += step wherever the key before at + step precedes
+            np.add(at, step - 1, out=probe)
+            np.minimum(probe, last, out=probe)
+            np.add(at, step, out=at, where=before(keys[probe], needles))
+        # a step past the end (every key precedes the needle) is clipped to the end
+        return np.minimum(at, starts[prefix + 1])
+
+    def runs(
+        self, needles: npt.NDArray[np.uint64]
+    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+        """Return where each needle's run of equal keys starts and how long it is (0 when
+        absent), both sides searched in one pass."""
+        count = len(needles)
+        lefts = np.empty(2 * count, dtype=np.uint64)
+        lefts[:count] = needles
+        # the end of a run of x is where x + 1 would start, except for the largest hash
+        np.add(needles, np.uint64(1), out=lefts[count:])
+        at = self(lefts, "left")
+        ends = at[count:]
+        ends[needles == np.uint64(2**64 - 1)] = len(self.keys)
+        return at[:count], ends - at[:count]
 
 
 class _Sorted:
@@ -123,8 +143,9 @@ class _Sorted:
 
     def range(self, key: int) -> tuple[int, int]:
         """Return the slice of the holders of ``key``."""
-        found = np.asarray([key], dtype=np.uint64)
-        return int(self.search(found)[0]), int(self.search(found, "right")[0])
+        starts, counts = self.search.runs(np.asarray([key], dtype=np.uint64))
+        start = int(starts[0])
+        return start, start + int(counts[0])
 
     def count(self, key: int) -> int:
         start, stop = self.range(key)
@@ -138,9 +159,7 @@ class _Sorted:
         self, keys: npt.NDArray[np.uint64]
     ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
         """Return where the holders of each of ``keys`` start, and how many there are."""
-        keys = np.asarray(keys, dtype=np.uint64)
-        starts = self.search(keys)
-        return starts, self.search(keys, "right") - starts
+        return self.search.runs(np.asarray(keys, dtype=np.uint64))
 
     def holders_of(self, keys: npt.NDArray[np.uint64]) -> npt.NDArray[np.int32]:
         """Return the holders of each of ``keys``, concatenated in their order."""
@@ -394,13 +413,24 @@ class _AnchorView:
         self, anchors: Sequence[int]
     ) -> tuple[npt.NDArray[np.int64], list[float], npt.NDArray[np.int64]]:
         """Return the positions (among the frozen anchors) of the anchors that weigh, in the
-        order given, their weights and their positions in ``anchors``."""
+        order given, their weights and their positions in ``anchors``. The answer for the
+        last ``anchors`` is kept: an article's are weighed for ``prime`` and ``holders``."""
+        last = self._last
+        if last is not None and last[0] is anchors:
+            return last[1]
         at = self.anchors.numbers(anchor_hashes(anchors))
         given = np.flatnonzero(at >= 0)
         known = at[given]
         weights = [self._weight(c) for c in self.anchors.counts[known].tolist()]
         keep = np.asarray([w > 0.0 for w in weights], dtype=bool)
-        return known[keep], [w for w in weights if w > 0.0], given[keep].astype(np.int64)
+        found = known[keep], [w for w in weights if w > 0.0], given[keep].astype(np.int64)
+        self._last = (anchors, found)  # held, so no other object takes its id meanwhile
+        return found
+
+    _last: (
+        tuple[Sequence[int], tuple[npt.NDArray[np.int64], list[float], npt.NDArray[np.int64]]]
+        | None
+    ) = None
 
     def holders(
         self, anchors: Sequence[int]
