@@ -6,7 +6,7 @@ import gc
 
 import pytest
 
-from wiretrace.runtime import forking, paused_gc
+from wiretrace.runtime import WorkCollector, forking, paused_gc
 
 
 def test_paused_gc_pauses_and_restores_the_collector() -> None:
@@ -35,3 +35,28 @@ def test_forking_freezes_what_exists_and_thaws_it_after() -> None:
     with forking():
         assert gc.get_freeze_count() > before + len(kept) - 1
     assert gc.get_freeze_count() == 0
+
+
+def test_a_work_collector_collects_cycles_every_so_many_units_of_work() -> None:
+    import weakref
+
+    class Node:
+        def __init__(self) -> None:
+            self.other: Node | None = None
+
+    collector = WorkCollector(3)
+    with paused_gc():
+        first, second = Node(), Node()
+        first.other, second.other = second, first  # a cycle: only a collection frees it
+        gone = weakref.ref(first)
+        del first, second
+        collector.tick()
+        collector.tick()
+        assert gone() is not None  # automatic collection is off and no third unit yet
+        collector.tick()
+        assert gone() is None
+
+
+def test_a_work_collector_needs_a_positive_interval() -> None:
+    with pytest.raises(ValueError, match="every"):
+        WorkCollector(0)

@@ -839,3 +839,28 @@ def test_a_documents_body_is_read_once_and_never_carried_into_a_changed_copy() -
     back = pickle.loads(pickle.dumps(doc))
     assert back == doc and back.body_text == doc.body_text
     assert back == prepared(doc.article.text)  # the kept body takes no part in equality
+
+
+def test_what_is_derived_from_a_document_is_computed_once_and_never_sent_or_copied() -> None:
+    import pickle
+    from dataclasses import replace
+
+    calls: list[str] = []
+
+    def words(document: Document) -> int:
+        calls.append(document.id)
+        return len(document.body_text.split())
+
+    def sentences(document: Document) -> int:
+        return len(document.body)
+
+    doc = prepared("LONDON (Reuters) - The port reopened on Monday.\n\nShips queued outside.")
+    assert doc.derived(words) == doc.derived(words) == 8
+    assert calls == [doc.id]  # computed once, then kept with the document
+    assert doc.derived(sentences) == len(doc.body)  # another function, another value
+    back = pickle.loads(pickle.dumps(doc))
+    assert back == doc and back._memo is None  # the memo stays behind
+    assert back.derived(words) == 8 and calls == [doc.id, doc.id]
+    shorter = replace(doc, sentences=doc.sentences[:1])  # the dateline alone: no body
+    assert shorter.derived(words) == 0  # a changed copy computes its own
+    assert len(calls) == 3

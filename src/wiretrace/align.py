@@ -258,7 +258,13 @@ class _Side:
     @classmethod
     def of(cls, document: Document) -> _Side:
         """Return the body sentences of ``document`` with their keys only: most sentences of
-        a copy pair by equal keys, and ``part`` reads bigrams and anchors of those left."""
+        a copy pair by equal keys, and ``part`` reads bigrams and anchors of those left.
+        Kept with the document: it is compared with several others."""
+        return document.derived(_side_of)
+
+    @classmethod
+    def read(cls, document: Document) -> _Side:
+        """``of``, computed."""
         body = document.body
         return cls(
             sentences=body,
@@ -283,6 +289,10 @@ class _Side:
 
     def joined(self, positions: Sequence[int]) -> str:
         return " ".join(self.keys[p] for p in positions)
+
+
+def _side_of(document: Document) -> _Side:
+    return _Side.read(document)
 
 
 @dataclass(frozen=True, slots=True)
@@ -488,9 +498,10 @@ def _single_units(scorer: _Scorer, threshold: float) -> list[_Unit]:
         )
         accepted |= mutual & (combined >= threshold - scorer.tuning.mutual_best_slack)
     rows, cols = np.nonzero(accepted)
+    scores = combined[rows, cols].tolist()  # plain ints and floats, read in one pass
     return [
-        _Unit((int(r),), (int(c),), float(scorer.combined[r, c]))
-        for r, c in zip(rows, cols, strict=True)
+        _Unit((r,), (c,), score)
+        for r, c, score in zip(rows.tolist(), cols.tolist(), scores, strict=True)
     ]
 
 

@@ -135,6 +135,7 @@ def _order(change: Change, source: str, derivative: str) -> tuple[int, int, int,
     )
 
 
+@lru_cache(maxsize=1 << 16)  # pure; a source's omitted sentences recur in each of its pairs
 def is_caveat(text: str) -> bool:
     """Return True when a sentence is a caveat, qualification or denial: a study's limits,
     "denied", "no evidence", "could not be independently verified", "did not respond to
@@ -173,7 +174,7 @@ def _wording(text: str) -> tuple[bool, bool]:
 def _new_facts(text: str, source: Document) -> bool:
     """Return True when a sentence names people, places, figures or quotes the source lacks."""
     sentence = passage(text)
-    source_text = " ".join(s.text for s in source.sentences) or source.article.text
+    source_text = source.derived(_whole_text)
     source_words = _source_words(source_text)
     if any(not is_kept(name.keys, source_words) for name in names(sentence)):
         return True
@@ -181,6 +182,11 @@ def _new_facts(text: str, source: Document) -> bool:
     if any(q.identity not in known for q in quantities(text)):
         return True
     return bool(quotes(sentence))
+
+
+def _whole_text(document: Document) -> str:
+    """Return the text of every sentence of a document (its article's text if none)."""
+    return " ".join(s.text for s in document.sentences) or document.article.text
 
 
 # A source text is read again for each added sentence of its pairs. Whole documents are kept

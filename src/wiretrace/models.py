@@ -15,6 +15,9 @@ from operator import attrgetter
 from typing import Any, TypeVar
 
 T = TypeVar("T")
+R = TypeVar("R")
+
+TRANSIENT = "transient"  # field metadata: a memo, left out when pickled (``pickled_by_fields``)
 
 
 def pickled_by_fields(cls: type[T]) -> type[T]:
@@ -24,8 +27,16 @@ def pickled_by_fields(cls: type[T]) -> type[T]:
     every object pickled: verdicts and features cross between processes by the hundred
     thousand, and that lookup was most of the time spent sending them. The state is the
     same tuple of values, so objects pickled either way read back alike.
+    A field whose metadata says ``transient`` (a memo) is not sent: it reads back as its
+    default.
     """
-    names = tuple(f.name for f in fields(cls))  # type: ignore[arg-type]
+    kept = [f for f in fields(cls) if not f.metadata.get(TRANSIENT)]  # type: ignore[arg-type]
+    names = tuple(f.name for f in kept)
+    transient = tuple(
+        (f.name, f.default)
+        for f in fields(cls)  # type: ignore[arg-type]
+        if f.metadata.get(TRANSIENT)
+    )
     read: Callable[[Any], Any] = attrgetter(*names)
     single = len(names) == 1
 
@@ -36,6 +47,8 @@ def pickled_by_fields(cls: type[T]) -> type[T]:
     def setstate(self: Any, state: tuple[Any, ...]) -> None:
         for name, value in zip(names, state, strict=True):
             object.__setattr__(self, name, value)
+        for name, default in transient:
+            object.__setattr__(self, name, default)
 
     setattr(cls, "__getstate__", getstate)  # noqa: B010 (the dataclass set its own)
     setattr(cls, "__setstate__", setstate)  # noqa: B010
@@ -175,6 +188,9 @@ class Document:
     # ``body`` and ``body_text``, read once (a document is compared with several others)
     _body: tuple[Sentence, ...] | None = field(default=None, init=False, repr=False, compare=False)
     _body_text: str | None = field(default=None, init=False, repr=False, compare=False)
+    _memo: dict[Callable[[Document], Any], Any] | None = field(
+        default=None, init=False, repr=False, compare=False, metadata={TRANSIENT: True}
+    )
 
     @property
     def id(self) -> str:
@@ -197,6 +213,23 @@ class Document:
             object.__setattr__(self, "_body_text", text)
             return text
         return self._body_text
+
+    def derived(self, compute: Callable[[Document], R]) -> R:
+        """Return ``compute(self)``, computed once for this document and kept with it.
+
+        For what a comparison reads of each side (keys, facts, quotations): a document is
+        compared with several others. ``compute`` must be a pure function of the document,
+        and a module-level one (the function object is the memo's key).
+        """
+        memo = self._memo
+        if memo is None:
+            memo = {}
+            object.__setattr__(self, "_memo", memo)
+        if compute in memo:
+            found: R = memo[compute]
+            return found
+        value = memo[compute] = compute(self)
+        return value
 
 
 @dataclass(frozen=True, slots=True)

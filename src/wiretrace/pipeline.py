@@ -22,6 +22,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from wiretrace import parallel
 from wiretrace.candidates import (
     CandidateFeatures,
@@ -57,7 +59,7 @@ from wiretrace.relation import (
     triage_by_facts,
     unaligned_to_dict,
 )
-from wiretrace.runtime import forking, paused_gc
+from wiretrace.runtime import WorkCollector, forking, paused_gc
 from wiretrace.shelf import ArticleShelf
 from wiretrace.store import FamilyFilter, Store
 from wiretrace.text import prepare
@@ -238,13 +240,14 @@ class Service:
         proposed = len(candidates)
         comparisons, verified = self._verify(candidates, articles, facts_of, docs, progress)
         del facts_of, candidates  # emptied by _verify
-        infos = [docs.known_info(i) or docs.info(articles[i]) for i in articles.ids]
-        plans = plan_families(infos, comparisons)
         families = []
-        for done, plan in enumerate(plans, start=1):
-            families.append(build_family(plan, doc, self.encoder, self.settings))
-            if done % 500 == 0 or done == len(plans):
-                progress("families", done, len(plans))
+        with paused_gc():  # the families are all kept: no collection while they are built
+            infos = [docs.known_info(i) or docs.info(articles[i]) for i in articles.ids]
+            plans = plan_families(infos, comparisons)
+            for done, plan in enumerate(plans, start=1):
+                families.append(build_family(plan, doc, self.encoder, self.settings))
+                if done % 500 == 0 or done == len(plans):
+                    progress("families", done, len(plans))
         self.store.replace_families(families)
         progress("store", 1, 1)
         return AnalysisReport(len(articles), featured, proposed, verified, tuple(families))
@@ -309,7 +312,8 @@ class Service:
         """Return the candidate pairs of the corpus, judged in forked workers when many."""
         run = self.settings.run
         if not parallel.can_fork(run.processes, len(corpus), run.parallel_min_articles):
-            return corpus.propose()
+            with paused_gc():  # the candidates found are all kept: no collection on the way
+                return corpus.propose()
         return parallel.judge(corpus, run.processes)
 
     def _verify(
@@ -351,17 +355,22 @@ class Service:
             todo.append((position, a, b, not shares_text(candidate)))
         known.clear()
         candidates.clear()
-        for done, (position, a, b, result, payload) in enumerate(
-            self._judge_all(todo, articles, facts_of, docs), start=1
-        ):
-            if result is not None:
-                related[position] = result
-            fresh.append((a, articles.content_hash(a), b, articles.content_hash(b), payload))
-            if len(fresh) >= COMPARISON_BATCH:
-                self.store.put_comparisons(fresh)
-                fresh.clear()
-            if done % 20 == 0 or done == len(todo):
-                progress("verify", done, len(todo))
+        # verdicts are kept or written, and judging here makes no cyclic garbage to speak of:
+        # no automatic collections, which would walk every verdict kept (see WorkCollector)
+        collector = WorkCollector(COLLECT_EVERY)
+        with paused_gc():
+            for done, (position, a, b, result, payload) in enumerate(
+                self._judge_all(todo, articles, facts_of, docs), start=1
+            ):
+                collector.tick()
+                if result is not None:
+                    related[position] = result
+                fresh.append((a, articles.content_hash(a), b, articles.content_hash(b), payload))
+                if len(fresh) >= COMPARISON_BATCH:
+                    self.store.put_comparisons(fresh)
+                    fresh.clear()
+                if done % 20 == 0 or done == len(todo):
+                    progress("verify", done, len(todo))
         self.store.put_comparisons(fresh)
         return [related[position] for position in sorted(related)], len(todo)
 
@@ -596,7 +605,7 @@ def _compare_pair(
 ) -> tuple[Comparison, str]:
     """Compare two documents; return the comparison and its stored JSON form."""
     result = compare(da, db, encoder, settings)
-    return result, json.dumps(comparison_to_dict(result, *_ordered(result, da, db)))
+    return result, orjson.dumps(comparison_to_dict(result, *_ordered(result, da, db))).decode()
 
 
 def _judge_pair(
@@ -619,7 +628,7 @@ def _judge_pair(
         overlap, shared = facts_overlap(facts_of[a], facts_of[b])
         cheap = triage_by_facts(a, b, overlap, shared)
         if cheap is not None:
-            return None, json.dumps(unaligned_to_dict(cheap))
+            return None, orjson.dumps(unaligned_to_dict(cheap)).decode()
     da, db = docs.document(a, articles), docs.document(b, articles)
     result, payload = _compare_pair(da, db, encoder, settings)
     return (None if result.relation is Relation.UNRELATED else held(result)), payload
@@ -636,6 +645,7 @@ def held(comparison: Comparison) -> Comparison:
     return replace(comparison, alignment=replace(alignment, omitted=(), added=()))
 
 
+COLLECT_EVERY = 20000  # verified pairs between collections of the young generations
 FEATURE_BATCH = 5000  # computed features written to the store this many at a time
 COMPARISON_BATCH = 5000  # new verdicts written to the store this many at a time
 KNOWN_BLOCK = 5000  # candidates whose stored verdicts are looked up together
@@ -711,6 +721,8 @@ def _worker_start(
     articles: ArticleShelf,
     facts_of: Mapping[str, Hashes],
 ) -> None:
+    gc.disable()  # a verifying worker makes no cyclic garbage to speak of: see WorkCollector
+    _WORKER["collector"] = WorkCollector(COLLECT_EVERY)
     _WORKER["settings"] = settings
     _WORKER["encoder"] = LazyEncoder(settings)
     _WORKER["docs"] = inherited if inherited is not None else DocumentCache(DOCUMENT_CACHE)
@@ -721,6 +733,7 @@ def _worker_start(
 
 def _worker_judge(job: int) -> tuple[Comparison | None, str]:
     a, b, triaged = _WORKER["jobs"][job]
+    _WORKER["collector"].tick()
     return _judge_pair(
         a,
         b,

@@ -15,7 +15,6 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 from wiretrace.align import Matching, alignment_of, body_facts, match_sentences, text_anchors
@@ -192,6 +191,10 @@ class _Clue:
 
 
 def _body_chars(document: Document) -> int:
+    return document.derived(_count_body_chars)
+
+
+def _count_body_chars(document: Document) -> int:
     return sum(len(s.norm) for s in document.body)
 
 
@@ -208,10 +211,19 @@ def _order_agreement(pairs: Sequence[AlignedPair]) -> float:
     return kept / len(steps)
 
 
+def _body_facts(document: Document) -> frozenset[str]:
+    """The names and numbers of a document's body (``body_facts``), kept with it."""
+    return document.derived(_read_body_facts)
+
+
+def _read_body_facts(document: Document) -> frozenset[str]:
+    return body_facts(document.body_text)
+
+
 def _anchor_overlap(source: Document, derivative: Document) -> tuple[float, int]:
     """Return the shared names/numbers over the smaller side's, and how many are shared."""
-    source_anchors = body_facts(source.body_text)
-    derivative_anchors = body_facts(derivative.body_text)
+    source_anchors = _body_facts(source)
+    derivative_anchors = _body_facts(derivative)
     shared = len(source_anchors & derivative_anchors)
     smaller = min(len(source_anchors), len(derivative_anchors))
     return (shared / smaller if smaller else 0.0), shared
@@ -222,7 +234,20 @@ def _sentence_facts(document: Document) -> frozenset[str]:
 
     A sentence's opening word is left out, so "However" or "The" is not taken for a name.
     """
+    return document.derived(_read_sentence_facts)
+
+
+def _read_sentence_facts(document: Document) -> frozenset[str]:
     return frozenset().union(*(text_anchors(s.norm) for s in document.body))
+
+
+def _lead_facts(document: Document) -> frozenset[str]:
+    return frozenset().union(*(text_anchors(s.norm) for s in document.body[:LEAD_SENTENCES]))
+
+
+def _story_words(document: Document) -> int:
+    """Return how many body words a document has, counted up to ``MIN_STORY_WORDS``."""
+    return len(document.body_text.split(maxsplit=MIN_STORY_WORDS))
 
 
 LEAD_SENTENCES = 2  # a news story's lead: its first body sentences
@@ -244,7 +269,7 @@ def _lead_support(
     same news."""
 
     def support(lead_of: Document, body_facts: frozenset[str]) -> float:
-        lead = frozenset().union(*(text_anchors(s.norm) for s in lead_of.body[:LEAD_SENTENCES]))
+        lead = lead_of.derived(_lead_facts)
         if not lead:
             return 1.0
         return len(lead & body_facts) / len(lead)
@@ -263,30 +288,40 @@ _YEAR = re.compile(r"(?:19|20)\d\d")
 
 
 def _shared_figures(source: Document, derivative: Document) -> int:
-    shared = body_facts(source.body_text) & body_facts(derivative.body_text)
+    shared = _body_facts(source) & _body_facts(derivative)
     return sum(1 for a in shared if a[:1].isdigit() and not _YEAR.fullmatch(a))
 
 
-def _quotations(document: Document) -> list[list[str]]:
-    return [
-        words
+def _quotations(document: Document) -> tuple[str, ...]:
+    """Return the opening words (up to six) of each quotation of 4+ words in the body, each
+    spaced as ``_spaced_words`` spaces a text."""
+    return document.derived(_read_quotations)
+
+
+def _read_quotations(document: Document) -> tuple[str, ...]:
+    return tuple(
+        " " + " ".join(words[:6]) + " "
         for quotation in _QUOTATION.findall(document.body_text)
         if len(words := _QUOTE_WORDS.findall(quotation.lower())) >= 4
-    ]
+    )
 
 
-@lru_cache(maxsize=64)  # pure; a pair asks for each side's more than once
-def _spaced_words(text: str) -> str:
-    """Return the lower-cased words of ``text`` joined by single spaces, with a space around."""
-    return " " + " ".join(_QUOTE_WORDS.findall(text.lower())) + " "
+def _spaced_words(document: Document) -> str:
+    """Return the lower-cased words of the body joined by single spaces, with a space around."""
+    return document.derived(_read_spaced_words)
+
+
+def _read_spaced_words(document: Document) -> str:
+    return " " + " ".join(_QUOTE_WORDS.findall(document.body_text.lower())) + " "
 
 
 def _shared_quotes(source: Document, derivative: Document) -> int:
     """Count the derivative's quotations of 4+ words whose opening words the source has."""
-    source_words = _spaced_words(source.body_text)
-    return sum(
-        1 for words in _quotations(derivative) if " " + " ".join(words[:6]) + " " in source_words
-    )
+    quotations = _quotations(derivative)
+    if not quotations:
+        return 0
+    source_words = _spaced_words(source)
+    return sum(1 for opening in quotations if opening in source_words)
 
 
 def _days_apart(source: Document, derivative: Document) -> float | None:
@@ -302,13 +337,7 @@ _QUOTE_WORDS = re.compile(r"\w+")
 
 def _own_quotes(source: Document, derivative: Document) -> int:
     """Count the derivative's quotations of 4+ words whose opening words the source lacks."""
-    source_words = _spaced_words(source.body_text)
-    count = 0
-    for quotation in _QUOTATION.findall(derivative.body_text):
-        words = _QUOTE_WORDS.findall(quotation.lower())
-        if len(words) >= 4 and " " + " ".join(words[:6]) + " " not in source_words:
-            count += 1
-    return count
+    return len(_quotations(derivative)) - _shared_quotes(source, derivative)
 
 
 def profile_alignment(
@@ -423,6 +452,10 @@ def _attribution_clue(a: Document, b: Document) -> _Clue | None:
 
 
 def _site_material(document: Document) -> int:
+    return document.derived(_count_site_material)
+
+
+def _count_site_material(document: Document) -> int:
     return sum(1 for s in document.sentences if s.role in _SITE_ROLES)
 
 
@@ -438,7 +471,7 @@ def _site_material_clue(a: Document, b: Document) -> _Clue | None:
 
 
 def _detail_clue(a: Document, b: Document) -> _Clue | None:
-    a_anchors, b_anchors = body_facts(a.body_text), body_facts(b.body_text)
+    a_anchors, b_anchors = _body_facts(a), _body_facts(b)
     only_a, only_b = len(a_anchors - b_anchors), len(b_anchors - a_anchors)
     if only_a == only_b:
         return None
@@ -732,7 +765,7 @@ def compare(
     """
     if source is not None and source not in (a.id, b.id):
         raise InputError(f"source must be {a.id!r} or {b.id!r}, got {source!r}")
-    thin = [d.id for d in (a, b) if len(d.body_text.split()) < MIN_STORY_WORDS]
+    thin = [d.id for d in (a, b) if _story_words(d) < MIN_STORY_WORDS]
     if thin:
         return _too_little_story(a, b, source, thin)
     # the direction is weighed on which sentences match; kinds and changes are then read

@@ -7,7 +7,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Generic, TypeVar, overload
 
-__all__ = ["ValuesOf", "forking", "paused_gc"]
+__all__ = ["ValuesOf", "WorkCollector", "forking", "paused_gc"]
 
 V = TypeVar("V")
 
@@ -65,3 +65,27 @@ def forking() -> Iterator[None]:
         yield
     finally:
         gc.unfreeze()
+
+
+class WorkCollector:
+    """Collects cycles by units of work instead of by allocations, for bulk work that makes
+    almost no cyclic garbage (verification: measured at a few hundred objects in a run).
+
+    Automatic collection walks everything a worker keeps: its caches of documents and
+    passages are millions of objects, and at 10k articles those walks were 12% of a verifying
+    worker's time while finding nothing. With automatic collection off, ``tick`` once per
+    unit of work collects the young generations every ``every`` units: the cheap pass over
+    what was allocated since the last one. What survives it is only freed by reference
+    counting, which is how all of this work's objects die.
+    """
+
+    def __init__(self, every: int) -> None:
+        if every < 1:
+            raise ValueError(f"every must be >= 1, got {every}")
+        self._every = every
+        self._done = 0
+
+    def tick(self) -> None:
+        self._done += 1
+        if self._done % self._every == 0:
+            gc.collect(1)
