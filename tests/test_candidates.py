@@ -316,7 +316,7 @@ def test_incremental_index_agrees_with_propose(seed_features: list[CandidateFeat
 def test_features_round_trip_through_json(seed_features: list[CandidateFeatures]) -> None:
     for f in seed_features:
         assert CandidateFeatures.from_json(f.to_json()) == f
-    with pytest.raises(ValueError, match="version must be 1, got 7"):
+    with pytest.raises(ValueError, match="version must be 2, got 7"):
         CandidateFeatures.from_json('{"version": 7}')
     with pytest.raises(ValueError, match="not valid JSON"):
         CandidateFeatures.from_json("{")
@@ -334,6 +334,33 @@ def test_features_round_trip_through_json(seed_features: list[CandidateFeatures]
     f = seed_features[0]
     as_tuples = replace(f, facts=tuple(f.facts), signature=tuple(f.signature))
     assert as_tuples == f and as_tuples.facts.typecode == "Q" and f.signature.typecode == "I"
+
+
+def test_features_are_stored_packed_and_the_first_layout_still_reads(
+    seed_features: list[CandidateFeatures],
+) -> None:
+    f = max(seed_features, key=lambda x: len(x.anchors))
+    stored = json.loads(f.to_json())
+    assert stored["version"] == 2 and isinstance(stored["anchors"], str)
+    first = {  # version 1 wrote every hash as a decimal number
+        **stored,
+        "version": 1,
+        **{k: list(getattr(f, k)) for k in ("signature", "sentence_hashes", "facts")},
+        "anchors": list(f.anchors),
+        "anchor_lines": list(f.anchor_lines),
+    }
+    assert CandidateFeatures.from_json(json.dumps(first)) == f
+    assert len(f.to_json()) < 0.7 * len(json.dumps(first))
+    # anchors out of order (written by hand) are sorted on the way in, lines alongside
+    shuffled = {
+        **first,
+        "anchors": first["anchors"][::-1],
+        "anchor_lines": first["anchor_lines"][::-1],
+    }
+    assert CandidateFeatures.from_json(json.dumps(shuffled)) == f
+    for field, bad in (("signature", "not base64!"), ("facts", "AAAA"), ("anchors", 5)):
+        with pytest.raises(ValueError, match="incomplete"):  # "AAAA": 3 bytes, no whole value
+            CandidateFeatures.from_json(json.dumps({**stored, field: bad}))
 
 
 def test_index_refuses_features_of_another_scheme(seed_features: list[CandidateFeatures]) -> None:
