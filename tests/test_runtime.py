@@ -57,6 +57,31 @@ def test_a_work_collector_collects_cycles_every_so_many_units_of_work() -> None:
         assert gone() is None
 
 
-def test_a_work_collector_needs_a_positive_interval() -> None:
+def test_a_work_collector_collects_an_old_cycle_at_its_full_collection() -> None:
+    import weakref
+
+    class Node:
+        def __init__(self) -> None:
+            self.other: Node | None = None
+
+    collector = WorkCollector(2, full_every=3)
+    with paused_gc():
+        first, second = Node(), Node()
+        first.other, second.other = second, first
+        gone = weakref.ref(first)
+        for _ in range(2):
+            collector.tick()  # a young collection while the cycle is in use: it grows old
+        del first, second
+        for _ in range(2):
+            collector.tick()  # young collections do not walk the old generation
+        assert gone() is not None
+        for _ in range(2):
+            collector.tick()  # the sixth unit: a full collection
+        assert gone() is None
+
+
+def test_a_work_collector_needs_positive_intervals() -> None:
     with pytest.raises(ValueError, match="every"):
         WorkCollector(0)
+    with pytest.raises(ValueError, match="full_every"):
+        WorkCollector(5, full_every=0)

@@ -75,17 +75,21 @@ class WorkCollector:
     passages are millions of objects, and at 10k articles those walks were 12% of a verifying
     worker's time while finding nothing. With automatic collection off, ``tick`` once per
     unit of work collects the young generations every ``every`` units: the cheap pass over
-    what was allocated since the last one. What survives it is only freed by reference
-    counting, which is how all of this work's objects die.
+    what was allocated since the last one. Every ``full_every``-th of those passes is a full
+    collection, for a cycle that was still in use at a young pass and dropped later (the
+    sentence model's objects, say).
     """
 
-    def __init__(self, every: int) -> None:
-        if every < 1:
-            raise ValueError(f"every must be >= 1, got {every}")
+    def __init__(self, every: int, full_every: int = 10) -> None:
+        if every < 1 or full_every < 1:
+            raise ValueError(f"every and full_every must be >= 1, got {every} and {full_every}")
         self._every = every
+        self._full = every * full_every
         self._done = 0
 
     def tick(self) -> None:
         self._done += 1
-        if self._done % self._every == 0:
+        if self._done % self._full == 0:
+            gc.collect()
+        elif self._done % self._every == 0:
             gc.collect(1)
