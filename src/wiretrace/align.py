@@ -263,17 +263,6 @@ class _Side:
         return document.derived(_side_of)
 
     @classmethod
-    def read(cls, document: Document) -> _Side:
-        """``of``, computed."""
-        body = document.body
-        return cls(
-            sentences=body,
-            keys=tuple(comparison_key(s.norm) for s in body),
-            bigrams=(),
-            anchors=(),
-        )
-
-    @classmethod
     def of_texts(cls, texts: Sequence[str]) -> _Side:
         """A side made of bare normalised sentences (no article around them)."""
         sentences = tuple(
@@ -292,7 +281,14 @@ class _Side:
 
 
 def _side_of(document: Document) -> _Side:
-    return _Side.read(document)
+    """``_Side.of``, computed."""
+    body = document.body
+    return _Side(
+        sentences=body,
+        keys=tuple(comparison_key(s.norm) for s in body),
+        bigrams=(),
+        anchors=(),
+    )
 
 
 @dataclass(frozen=True, slots=True)

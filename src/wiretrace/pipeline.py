@@ -683,20 +683,23 @@ class DocumentCache:
     def document(self, article_id: str, articles: ArticleShelf) -> Document:
         """Return the prepared document of an article of ``articles``, its text read and
         prepared only when not kept (or kept for another content)."""
-        known = self._docs.get(article_id)
-        if known is not None and known.article.content_hash == articles.content_hash(article_id):
-            self._docs.move_to_end(article_id)
-            return known
-        doc = prepare(articles[article_id])
-        self.put(doc)
-        return doc
+        known = self._kept(article_id, articles.content_hash(article_id))
+        return known if known is not None else self._prepared(articles[article_id])
 
     def get(self, article: Article) -> Document:
         """Return the prepared document of ``article`` (prepared now when not kept)."""
-        known = self._docs.get(article.id)
-        if known is not None and known.article.content_hash == article.content_hash:
-            self._docs.move_to_end(article.id)
-            return known
+        known = self._kept(article.id, article.content_hash)
+        return known if known is not None else self._prepared(article)
+
+    def _kept(self, article_id: str, content_hash: str) -> Document | None:
+        """Return the kept document of that content, now the most recently used."""
+        known = self._docs.get(article_id)
+        if known is None or known.article.content_hash != content_hash:
+            return None
+        self._docs.move_to_end(article_id)
+        return known
+
+    def _prepared(self, article: Article) -> Document:
         doc = prepare(article)
         self.put(doc)
         return doc
