@@ -237,3 +237,27 @@ def test_the_directory_search_finds_what_searchsorted_finds(
     assert all(
         (x == y).all() for x, y in zip(plain.runs(needles), search.runs(needles), strict=True)
     )
+
+
+def test_feature_columns_in_a_temporary_file_read_back_the_same_and_hold_little(
+    planted: tuple[list[CandidateFeatures], list[CandidateFeatures]], tmp_path: Path
+) -> None:
+    from wiretrace.candidates.columns import FeatureColumns
+
+    held, _ = planted
+    in_memory, spilled = FeatureColumns(), FeatureColumns(str(tmp_path))
+    for columns in (in_memory, spilled):
+        for f in held:
+            columns.add(f)
+        columns.freeze()
+    for f in held:
+        assert spilled[f.article_id] == f == in_memory[f.article_id]
+        assert spilled.facts_of(f.article_id) == f.facts
+    # the records are in the file; what stays in memory is how long each field is
+    assert spilled.spilled_bytes() > 1000 * len(held) and in_memory.spilled_bytes() == 0
+    assert spilled.nbytes() / len(spilled) < 100 < in_memory.nbytes() / len(in_memory)
+    facts = spilled.facts()
+    facts.close()
+    assert list(tmp_path.iterdir()) == []
+    with pytest.raises(ValueError, match="closed"):
+        facts[held[0].article_id]

@@ -392,3 +392,40 @@ def test_an_analysis_lets_its_columns_corpus_index_go_before_verifying(
     finally:
         gc.enable()
     assert report.families and alive_when_verifying == [0]
+
+
+def test_an_analysis_keeps_texts_and_features_in_temporary_files_it_lets_go(
+    sample_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from wiretrace import spill
+    from wiretrace.config import RunSettings
+    from wiretrace.errors import ConfigError
+
+    made: list[spill.SpillFile] = []
+    init = spill.SpillFile.__init__
+
+    def recording(self: spill.SpillFile, *args: Any, **kwargs: Any) -> None:
+        init(self, *args, **kwargs)
+        made.append(self)
+
+    monkeypatch.setattr(spill.SpillFile, "__init__", recording)
+    place = tmp_path / "spill"
+    place.mkdir()
+    service = service_for(tmp_path)
+    run = RunSettings(corpus_index="columns", spill_dir=str(place))
+    service.settings = replace(service.settings, run=run)
+    with service:
+        service.ingest([sample_dir / "articles"])
+        report = service.analyze()
+        # the shelf's texts and the features' records, each in a file, each let go
+        assert len(made) == 2 and all(f.spilled for f in made)
+        assert all(f._file is not None and f._file.closed for f in made)
+        assert list(place.iterdir()) == []
+        families = service.families()
+        assert families and len(families) == len(report.families)
+        # a spill directory that cannot be used is named, and what is stored stays
+        service.settings = replace(service.settings, run=replace(run, spill_dir=str(place / "x")))
+        with pytest.raises(ConfigError, match="spill_dir") as raised:
+            service.analyze()
+        assert str(place / "x") in str(raised.value)
+        assert service.families() == families

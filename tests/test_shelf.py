@@ -81,3 +81,21 @@ def test_metadata_comes_back_whatever_it_holds() -> None:
         if article.published_at is not None and back.published_at is not None:
             assert back.published_at.tzinfo == article.published_at.tzinfo
     assert shelf["full"].outlet == "" and shelf["bare"].outlet is None
+
+
+def test_a_shelf_in_a_temporary_file_gives_back_the_same_articles(
+    sample_dir: Path, tmp_path: Path
+) -> None:
+    articles = _sample(sample_dir)
+    held, spilled = ArticleShelf(articles), ArticleShelf(articles, spill_dir=str(tmp_path))
+    assert spilled.compressed_bytes() == held.compressed_bytes()
+    for article in articles:
+        assert spilled[article.id] == article == held[article.id]
+        assert spilled.content_hash(article.id) == article.content_hash
+    wanted = [articles[2].id, articles[0].id]
+    part = pickle.loads(pickle.dumps(spilled.subset(wanted)))  # what a spawned worker gets
+    assert part.ids == sorted(wanted) and part[articles[0].id] == articles[0]
+    spilled.close()
+    assert list(tmp_path.iterdir()) == []  # the file was unlinked from the start
+    with pytest.raises(ValueError, match="closed"):
+        spilled[articles[0].id]

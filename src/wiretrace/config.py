@@ -106,6 +106,10 @@ class RunSettings:
     # the analysis's corpus index: "dicts" (fastest) or "columns" (numpy columns, as ``check``
     # uses: about a third of the memory, proposing takes ~30% more CPU); the same candidates
     corpus_index: str = "dicts"
+    # where an analysis keeps the compressed texts (and, with the columns index, the features
+    # laid out by article) in unlinked temporary files instead of its memory; "" is the
+    # system's temporary directory (TMPDIR)
+    spill_dir: str = ""
 
     def __post_init__(self) -> None:
         if self.corpus_index not in ("dicts", "columns"):

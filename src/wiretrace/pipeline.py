@@ -35,6 +35,7 @@ from wiretrace.candidates import (
     features_scheme,
     shares_text,
 )
+from wiretrace.candidates.columns import FactColumns
 from wiretrace.candidates.frozen import FrozenIndex
 from wiretrace.config import Settings
 from wiretrace.embed import Encoder, Matrix, get_encoder
@@ -204,8 +205,9 @@ class Service:
         return sorted(articles, key=lambda a: a.id)
 
     def shelf(self) -> ArticleShelf:
-        """Every stored article as ``corpus`` names them, their texts held compressed."""
-        shelf = ArticleShelf(self.store.iter_articles())
+        """Every stored article as ``corpus`` names them, their texts held compressed in a
+        temporary file (``run.spill_dir``): ``close`` it when done."""
+        shelf = ArticleShelf(self.store.iter_articles(), spill_dir=self.settings.run.spill_dir)
         for article_id, version, old in self.store.older_versions():
             shelf.add(_as_version(old, article_id, version))
         return shelf
@@ -218,6 +220,12 @@ class Service:
         at once is its index and its features, then its candidates and their verdicts.
         """
         articles = self.shelf()
+        try:
+            return self._analyze(articles, progress)
+        finally:
+            articles.close()
+
+    def _analyze(self, articles: ArticleShelf, progress: Progress) -> AnalysisReport:
         # a bounded cache: a large corpus is read through once, not held as documents
         docs = DocumentCache(DOCUMENT_CACHE)
 
@@ -226,7 +234,9 @@ class Service:
 
         # the corpus index is built as the features arrive (the workers compute the rest)
         columns = self.settings.run.corpus_index == "columns"
-        corpus = CorpusCandidates([], self.settings.candidates, columns=columns)
+        corpus = CorpusCandidates(
+            [], self.settings.candidates, columns=columns, spill_dir=self.settings.run.spill_dir
+        )
         with paused_gc():  # what the features and the index build is kept: no collections
             featured = self._features(articles, docs, progress, corpus.add)
         progress("candidates", 0, len(articles))
@@ -239,6 +249,8 @@ class Service:
         gc.collect()
         proposed = len(candidates)
         comparisons, verified = self._verify(candidates, articles, facts_of, docs, progress)
+        if isinstance(facts_of, FactColumns):
+            facts_of.close()  # their records' temporary file
         del facts_of, candidates  # emptied by _verify
         families = []
         with paused_gc():  # the families are all kept: no collection while they are built

@@ -10,7 +10,9 @@ when asked, its content hash already known.
 One buffer rather than an object per article: forked workers read the parent's shelf without
 copying it. Reading a Python object writes its reference count, so a worker that read a
 million per-article objects would copy every memory page they lie on (~2.3 GB at 1M); reading
-a slice of one buffer writes nothing.
+a slice of one buffer writes nothing. An analysis puts the records in a temporary file
+(``spill_dir``: a ``SpillFile``), so that the ~2 GB of a million articles' records are not
+held in its memory at all while it indexes and judges them.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from datetime import datetime
 
 from wiretrace.models import Article
 from wiretrace.runtime import ValuesOf
+from wiretrace.spill import SpillFile
 
 __all__ = ["ArticleShelf"]
 
@@ -73,11 +76,16 @@ def _article(article_id: str, record: bytes, content_hash: str) -> Article:
 
 
 class ArticleShelf(Mapping[str, Article]):
-    """Articles by id, each a compressed record in one buffer. Iterates the ids ascending."""
+    """Articles by id, each a compressed record in one buffer. Iterates the ids ascending.
 
-    def __init__(self, articles: Iterable[Article] = ()) -> None:
+    With ``spill_dir`` the records go to a temporary file there ("" for the system's
+    temporary directory; ``SpillFile``) instead of memory; ``close`` lets it go.
+    """
+
+    def __init__(self, articles: Iterable[Article] = (), spill_dir: str | None = None) -> None:
         self._row: dict[str, int] = {}  # id -> row number
-        self._records = bytearray()  # every row's record, one after the other
+        # every row's record, one after the other
+        self._records = SpillFile(spill_dir or None, in_memory=spill_dir is None)
         self._ends = array("Q")  # where each row's record ends in ``_records``
         self._hashes = bytearray()  # each row's content hash, 32 bytes
         self._sorted: list[str] | None = None
@@ -92,14 +100,14 @@ class ArticleShelf(Mapping[str, Article]):
         if article_id not in self._row:
             self._sorted = None
         self._row[article_id] = len(self._ends)
-        self._records += record
+        self._records.append(record)
         self._ends.append(len(self._records))
         self._hashes += digest
 
     def _raw(self, row: int) -> tuple[bytes, bytes]:
         start = self._ends[row - 1] if row else 0
         digest = bytes(self._hashes[row * _HASH : (row + 1) * _HASH])
-        return bytes(self._records[start : self._ends[row]]), digest
+        return self._records.read(start, self._ends[row]), digest
 
     def __getitem__(self, article_id: str) -> Article:
         record, digest = self._raw(self._row[article_id])
@@ -129,6 +137,10 @@ class ArticleShelf(Mapping[str, Article]):
     def compressed_bytes(self) -> int:
         """Return the size of the records held (replaced ones included)."""
         return len(self._records)
+
+    def close(self) -> None:
+        """Let a spilled shelf's file go (reading its records afterwards raises)."""
+        self._records.close()
 
     def subset(self, article_ids: Iterable[str]) -> ArticleShelf:
         """Return a shelf of some of these articles (what a spawned worker needs)."""

@@ -1006,8 +1006,11 @@ class CorpusCandidates:
         settings: CandidateSettings,
         semantic: SemanticSettings | None = None,
         columns: bool = False,
+        spill_dir: str | None = None,
     ) -> None:
-        """Index ``all_features``. Raises ValueError on a repeated id or another scheme."""
+        """Index ``all_features``. Raises ValueError on a repeated id or another scheme.
+        With ``columns``, ``spill_dir`` is where the features' records go (``FeatureColumns``;
+        None: held in memory)."""
         from wiretrace.candidates.columns import FeatureColumns
         from wiretrace.candidates.frozen import FrozenBuilder
 
@@ -1016,7 +1019,7 @@ class CorpusCandidates:
         self._index = None if columns else CandidateIndex(settings, semantic)
         # with columns, the features too are held as columns (``FeatureColumns``): forked
         # workers read them without copying a page each
-        self._columns = FeatureColumns() if columns else None
+        self._columns = FeatureColumns(spill_dir) if columns else None
         self._held: dict[str, CandidateFeatures] = {}
         self._ordered: Sequence[CandidateFeatures] | None = None
         with paused_gc():  # millions of postings, all kept: no collection on the way

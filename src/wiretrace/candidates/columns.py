@@ -1,13 +1,16 @@
-"""Candidate features of a whole corpus held as numpy columns, read back one article at a time.
+"""Candidate features of a whole corpus held as one record per article, read back one
+article at a time.
 
 An analysis holds every article's features while it proposes candidates. As one Python object
 per article (with its arrays and strings), a million articles' features cost ~5 GB, and the
 forked workers that judge pairs touch those objects: every reference count they raise copies
-the page it lies on, so each worker ends up with its own copy of most of them. Held as columns
-(each field's values of all articles in one array, with where each article's run starts), the
-same features cost ~4.4 KB an article in a few large buffers that no worker writes to; an
-article's ``CandidateFeatures`` is rebuilt from its slices when asked for (a few
-microseconds) and the most recent ones are kept.
+the page it lies on, so each worker ends up with its own copy of most of them. Here each
+article's features are one record of bytes (its fields' machine values, one after the other,
+~4 KB) appended to a ``SpillFile``: an analysis puts them in a temporary file
+(``spill_dir``), where the kernel's page cache holds what is read and none of it counts in
+the process's memory; only how long each field is, per article, stays in memory (~40 bytes
+an article). An article's ``CandidateFeatures`` is rebuilt from its record when asked for
+(one read and a few microseconds) and the most recent ones are kept.
 """
 
 from __future__ import annotations
@@ -17,90 +20,39 @@ from collections import OrderedDict
 from collections.abc import Iterator, Mapping, Sequence
 
 import numpy as np
-import numpy.typing as npt
 
 from wiretrace.candidates import CandidateFeatures, Hashes
+from wiretrace.spill import SpillFile
 
 __all__ = ["FactColumns", "FeatureColumns"]
 
 CACHE = 4096  # features rebuilt and kept (the pairs judged next share articles)
-BLOCK = 1 << 16  # articles gathered in Python arrays before they move into numpy
 NO_DAY = np.iinfo(np.int64).min  # published_day of an article without one
 
 
-class _Ragged:
-    """One variable-length field of every article: values in one array, and offsets (article
-    ``n``'s values are ``values[offsets[n]:offsets[n + 1]]``), gathered a block at a time."""
-
-    def __init__(self, code: str, dtype: type[np.generic]) -> None:
-        self._code = code
-        self._dtype = dtype
-        self._open: array[int] = array(code)
-        self._lengths: array[int] = array("q")
-        self._blocks: list[npt.NDArray[np.generic]] = []
-        self.values: npt.NDArray[np.generic] = np.zeros(0, dtype=dtype)
-        self.offsets: npt.NDArray[np.int64] = np.zeros(1, dtype=np.int64)
-
-    def add(self, values: Sequence[int]) -> None:
-        self._open.extend(values)
-        self._lengths.append(len(values))
-
-    def flush(self) -> None:
-        if self._open:
-            self._blocks.append(np.frombuffer(self._open, dtype=self._dtype).copy())
-            self._open = array(self._code)
-
-    def freeze(self) -> None:
-        self.flush()
-        self.values = np.concatenate([self.values, *self._blocks])
-        self._blocks.clear()
-        self.offsets = np.zeros(len(self._lengths) + 1, dtype=np.int64)
-        if self._lengths:
-            np.cumsum(np.frombuffer(self._lengths, dtype=np.int64), out=self.offsets[1:])
-
-    def run(self, number: int) -> npt.NDArray[np.generic]:
-        return self.values[int(self.offsets[number]) : int(self.offsets[number + 1])]
-
-    def as_array(self, number: int) -> array[int]:
-        found: array[int] = array(self._code)
-        found.frombytes(self.run(number).tobytes())
-        return found
-
-
 class FeatureColumns(Mapping[str, CandidateFeatures]):
-    """Candidate features by article id, held as columns (see the module).
+    """Candidate features by article id, one record per article (see the module).
 
     ``add`` every article, then ``freeze`` once; reading before ``freeze`` raises
     ValueError, as does adding after it or adding an id twice. Iterates the ids in the order
     added. As a ``FrozenIndex`` reads its features, ``get`` gives None (nothing is cached for
-    the query's own object) and ``prefetch`` does nothing.
+    the query's own object) and ``prefetch`` does nothing. With ``spill_dir`` ("" for the
+    system's temporary directory) the records go to a temporary file there; ``close`` lets
+    it go.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, spill_dir: str | None = None) -> None:
         self._numbers: dict[str, int] = {}
         self._ids: list[str] = []
-        self._signature = _Ragged("I", np.uint32)
-        self._sentence_hashes = _Ragged("Q", np.uint64)
-        self._anchors = _Ragged("Q", np.uint64)
-        self._anchor_lines = _Ragged("Q", np.uint64)
-        self._facts = _Ragged("Q", np.uint64)
-        self._vectors = _Ragged("B", np.uint8)
+        self._records = SpillFile(spill_dir or None, in_memory=spill_dir is None)
+        self._starts: array[int] = array("q", [0])  # article n's record: starts[n]:starts[n+1]
+        self._counts: tuple[array[int], ...] = tuple(array("i") for _ in _FIELDS)
         self._word_counts: array[int] = array("q")
         self._days: array[int] = array("q")
         self._schemes: list[str] = []
         self._scheme_of: array[int] = array("b")
         self._frozen = False
         self._cache: OrderedDict[str, CandidateFeatures] = OrderedDict()
-
-    def _fields(self) -> tuple[_Ragged, ...]:
-        return (
-            self._signature,
-            self._sentence_hashes,
-            self._anchors,
-            self._anchor_lines,
-            self._facts,
-            self._vectors,
-        )
 
     def add(self, f: CandidateFeatures) -> None:
         """Keep one more article's features."""
@@ -110,27 +62,29 @@ class FeatureColumns(Mapping[str, CandidateFeatures]):
             raise ValueError(f"features of {f.article_id!r} were added already")
         self._numbers[f.article_id] = len(self._ids)
         self._ids.append(f.article_id)
-        self._signature.add(f.signature)
-        self._sentence_hashes.add(f.sentence_hashes)
-        self._anchors.add(f.anchors)
-        self._anchor_lines.add(f.anchor_lines)
-        self._facts.add(f.facts)
-        self._vectors.add(f.vectors.encode("ascii"))
+        fields = (
+            _as_array("I", f.signature),
+            _as_array("Q", f.sentence_hashes),
+            _as_array("Q", f.anchors),
+            _as_array("Q", f.anchor_lines),
+            _as_array("Q", f.facts),
+            f.vectors.encode("ascii"),
+        )
+        for counts, values in zip(self._counts, fields, strict=True):
+            counts.append(len(values))
+        self._records.append(b"".join(fields))
+        self._starts.append(len(self._records))
         self._word_counts.append(f.word_count)
         self._days.append(NO_DAY if f.published_day is None else f.published_day)
         if f.scheme not in self._schemes:
             self._schemes.append(f.scheme)
         self._scheme_of.append(self._schemes.index(f.scheme))
-        if len(self._ids) % BLOCK == 0:
-            for field in self._fields():
-                field.flush()
 
     def freeze(self) -> None:
-        """Move what was added into its final columns (once)."""
+        """Take no more articles; what was added is read from now on (once)."""
         if self._frozen:
             return
-        for field in self._fields():
-            field.freeze()
+        self._records.flush()
         self._frozen = True
 
     def _number(self, article_id: str) -> int:
@@ -144,23 +98,38 @@ class FeatureColumns(Mapping[str, CandidateFeatures]):
             self._cache.move_to_end(article_id)
             return found
         n = self._number(article_id)
+        record = self._records.read(self._starts[n], self._starts[n + 1])
+        parts: list[bytes] = []
+        at = 0
+        for counts, size in zip(self._counts, _SIZES, strict=True):
+            stop = at + counts[n] * size
+            parts.append(record[at:stop])
+            at = stop
+        signature, sentences, anchors, lines, facts, vectors = parts
         day = self._days[n]
         found = CandidateFeatures(
             article_id=article_id,
-            signature=self._signature.as_array(n),
-            sentence_hashes=self._sentence_hashes.as_array(n),
-            anchors=self._anchors.as_array(n),
+            signature=_from_bytes("I", signature),
+            sentence_hashes=_from_bytes("Q", sentences),
+            anchors=_from_bytes("Q", anchors),
             word_count=self._word_counts[n],
-            anchor_lines=self._anchor_lines.as_array(n),
+            anchor_lines=_from_bytes("Q", lines),
             scheme=self._schemes[self._scheme_of[n]],
-            vectors=self._vectors.run(n).tobytes().decode("ascii"),
+            vectors=vectors.decode("ascii"),
             published_day=None if day == NO_DAY else day,
-            facts=self._facts.as_array(n),
+            facts=_from_bytes("Q", facts),
         )
         self._cache[article_id] = found
         if len(self._cache) > CACHE:
             self._cache.popitem(last=False)
         return found
+
+    def facts_of(self, article_id: str) -> Hashes:
+        """Return one article's fact hashes alone (a read of that field only)."""
+        n = self._number(article_id)
+        before = sum(self._counts[k][n] * _SIZES[k] for k in range(_FACTS))
+        start = self._starts[n] + before
+        return _from_bytes("Q", self._records.read(start, start + self._counts[_FACTS][n] * 8))
 
     def get(self, key: str, default: object = None) -> CandidateFeatures | None:  # type: ignore[override]
         return None
@@ -178,30 +147,58 @@ class FeatureColumns(Mapping[str, CandidateFeatures]):
         return iter(self._ids)
 
     def facts(self) -> FactColumns:
-        """Return the fact hashes alone (what verification reads), sharing their column."""
-        return FactColumns(self._numbers, self._facts)
+        """Return the fact hashes alone (what verification reads), read from these records."""
+        return FactColumns(self)
 
     def nbytes(self) -> int:
-        """Return the bytes the columns hold (ids and their numbers left out)."""
-        held = sum(f.values.nbytes + f.offsets.nbytes for f in self._fields())
-        return held + len(self._word_counts) * 8 + len(self._days) * 8 + len(self._scheme_of)
+        """Return the bytes the features take in memory (ids and their numbers left out):
+        all of them when held, only the lengths of each record's fields when spilled."""
+        held = sum(len(c) * c.itemsize for c in self._counts) + len(self._starts) * 8
+        held += len(self._word_counts) * 8 + len(self._days) * 8 + len(self._scheme_of)
+        return held + (0 if self._records.spilled else len(self._records))
+
+    def spilled_bytes(self) -> int:
+        """Return the bytes of the records in the temporary file (0 when held)."""
+        return len(self._records) if self._records.spilled else 0
+
+    def close(self) -> None:
+        """Let the temporary file go (reading afterwards raises)."""
+        self._records.close()
+
+
+_FIELDS = ("signature", "sentence_hashes", "anchors", "anchor_lines", "facts", "vectors")
+_SIZES = (4, 8, 8, 8, 8, 1)  # bytes of one value of each field, in that order
+_FACTS = _FIELDS.index("facts")
+
+
+def _as_array(code: str, values: Sequence[int]) -> array[int]:
+    return values if isinstance(values, array) and values.typecode == code else array(code, values)
+
+
+def _from_bytes(code: str, data: bytes) -> array[int]:
+    found: array[int] = array(code)
+    found.frombytes(data)
+    return found
 
 
 class FactColumns(Mapping[str, Hashes]):
     """Every article's fact hashes (``CandidateFeatures.facts``) by id, from feature columns."""
 
-    def __init__(self, numbers: Mapping[str, int], facts: _Ragged) -> None:
-        self._numbers = numbers
-        self._facts = facts
+    def __init__(self, columns: FeatureColumns) -> None:
+        self._columns = columns
 
     def __getitem__(self, article_id: str) -> Hashes:
-        return self._facts.as_array(self._numbers[article_id])
+        return self._columns.facts_of(article_id)
 
     def __contains__(self, key: object) -> bool:
-        return key in self._numbers
+        return key in self._columns
 
     def __len__(self) -> int:
-        return len(self._numbers)
+        return len(self._columns)
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._numbers)
+        return iter(self._columns)
+
+    def close(self) -> None:
+        """Let the feature columns' temporary file go."""
+        self._columns.close()
