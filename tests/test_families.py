@@ -35,7 +35,7 @@ def comparison(
 
 def info(member: str, minutes: int | None = None, body: str | None = None) -> MemberInfo:
     when = None if minutes is None else T0 + timedelta(minutes=minutes)
-    return MemberInfo(member, when, body or f"hash-{member}")
+    return MemberInfo(member, when, (body or f"hash-{member}").encode())
 
 
 def test_copy_of_copy_points_at_the_intermediate() -> None:
@@ -146,3 +146,23 @@ def test_families_partition_members_are_acyclic_and_ignore_input_order(
     rnd.shuffle(shuffled_infos)
     rnd.shuffle(shuffled_comps)
     assert plan_families(shuffled_infos, shuffled_comps) == plans
+
+
+def test_member_facts_hold_a_digest_and_share_one_empty_caption_set() -> None:
+    import hashlib
+    import pickle
+
+    from wiretrace.families import NO_CAPTIONS, member_info
+    from wiretrace.models import Article
+    from wiretrace.text import prepare
+
+    doc = prepare(Article("plain", "The council met on Monday.\n\nIt voted."))
+    plain = member_info(doc)
+    assert plain.body_hash == hashlib.sha256(doc.body_text.lower().encode()).digest()
+    assert len(plain.body_hash) == 32
+    assert plain.captions is NO_CAPTIONS
+    back = pickle.loads(pickle.dumps(plain))  # as a feature worker's facts arrive
+    assert back == plain and back.captions is not NO_CAPTIONS
+    assert back.compact().captions is NO_CAPTIONS and back.compact() == plain
+    held = MemberInfo("pic", None, b"x", frozenset({"a photo of the harbour"}))
+    assert held.compact() is held

@@ -261,3 +261,36 @@ def test_feature_columns_in_a_temporary_file_read_back_the_same_and_hold_little(
     assert list(tmp_path.iterdir()) == []
     with pytest.raises(ValueError, match="closed"):
         facts[held[0].article_id]
+
+
+def test_an_index_its_own_articles_query_leaves_out_hashes_held_once(
+    planted: tuple[list[CandidateFeatures], list[CandidateFeatures]], tmp_path: Path
+) -> None:
+    import numpy as np
+
+    from wiretrace.candidates.frozen import FrozenBuilder, HeldFeatures
+
+    held, _ = planted
+    built = {}
+    for among, spill_dir in ((False, None), (True, str(tmp_path))):
+        builder = FrozenBuilder(SETTINGS, spill_dir=spill_dir)
+        for f in held:
+            builder.add(f)
+        built[among] = builder.build(HeldFeatures({f.article_id: f for f in held}), among)
+    assert list(tmp_path.iterdir()) == []  # the gathered hashes' files are let go
+    full, pruned = built[False], built[True]
+    for part in ("_near", "_excerpt"):
+        whole, kept = getattr(full, part).column, getattr(pruned, part).column
+        assert len(kept.keys) < len(whole.keys) // 2  # most band hashes are held once
+        _, counts = np.unique(kept.keys, return_counts=True)
+        assert counts.min() >= 2
+        # what is kept is exactly the keys held more than once, with the same holders
+        keys, counts = np.unique(whole.keys, return_counts=True)
+        shared = np.isin(whole.keys, keys[counts >= 2])
+        assert np.array_equal(kept.keys, whole.keys[shared])
+        assert np.array_equal(kept.holders, whole.holders[shared])
+    assert len(pruned._anchor_columns.held) <= len(full._anchor_columns.held)
+    assert pruned._anchor_columns.counts.min() >= 2
+    # every article finds the same candidates in both
+    for f in held[:200]:
+        assert pruned._candidates(f) == full._candidates(f)

@@ -417,8 +417,9 @@ def test_an_analysis_keeps_texts_and_features_in_temporary_files_it_lets_go(
     with service:
         service.ingest([sample_dir / "articles"])
         report = service.analyze()
-        # the shelf's texts and the features' records, each in a file, each let go
-        assert len(made) == 2 and all(f.spilled for f in made)
+        # the shelf's texts, the features' records and the four hash columns gathered for
+        # the index (bands of two shapes, lines, anchors), each in a file, each let go
+        assert len(made) == 6 and all(f.spilled for f in made)
         assert all(f._file is not None and f._file.closed for f in made)
         assert list(place.iterdir()) == []
         families = service.families()

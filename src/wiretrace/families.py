@@ -24,7 +24,7 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from wiretrace.models import Comparison, Document, Relation, SentenceRole, pickled_by_fields
@@ -37,15 +37,27 @@ class MemberInfo:
 
     id: str
     published_at: datetime | None
-    body_hash: str  # hash of the normalised body text: equal hashes are exact duplicates
+    # SHA-256 digest of the normalised body text: equal digests are exact duplicates (an
+    # analysis holds one per article: 32 bytes, not 64 hex characters)
+    body_hash: bytes
     captions: frozenset[str] = frozenset()  # photo captions: a copy of a copy carries its source's
+
+    def compact(self) -> MemberInfo:
+        """Return this with no captions held as the one shared empty set (an empty set read
+        back from another process is an object of its own: ~200 bytes an article)."""
+        if self.captions or self.captions is NO_CAPTIONS:
+            return self
+        return replace(self, captions=NO_CAPTIONS)
+
+
+NO_CAPTIONS: frozenset[str] = frozenset()
 
 
 def member_info(doc: Document) -> MemberInfo:
     """Return what the family stage needs to know of a prepared document."""
-    body_hash = hashlib.sha256(doc.body_text.lower().encode("utf-8")).hexdigest()
+    body_hash = hashlib.sha256(doc.body_text.lower().encode("utf-8")).digest()
     captions = frozenset(s.norm.lower() for s in doc.sentences if s.role is SentenceRole.CAPTION)
-    return MemberInfo(doc.id, doc.article.published_at, body_hash, captions)
+    return MemberInfo(doc.id, doc.article.published_at, body_hash, captions or NO_CAPTIONS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,7 +142,7 @@ def _representatives(
 ) -> tuple[dict[str, str], list[tuple[str, ...]]]:
     """Map each member to the first-ranked copy of its exact-duplicate group."""
     position = {m: i for i, m in enumerate(order)}
-    by_hash: dict[str, list[str]] = defaultdict(list)
+    by_hash: dict[bytes, list[str]] = defaultdict(list)
     for m in members:
         by_hash[info[m].body_hash].append(m)
     representative: dict[str, str] = {}

@@ -689,8 +689,9 @@ class DocumentCache:
             self._docs.popitem(last=False)
 
     def put_info(self, info: MemberInfo) -> None:
-        """Keep the family facts of a document prepared elsewhere."""
-        self._infos[info.id] = info
+        """Keep the family facts of a document prepared elsewhere (``compact``: one is
+        kept for every article of an analysis)."""
+        self._infos[info.id] = info.compact()
 
     def document(self, article_id: str, articles: ArticleShelf) -> Document:
         """Return the prepared document of an article of ``articles``, its text read and

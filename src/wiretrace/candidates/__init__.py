@@ -1009,13 +1009,13 @@ class CorpusCandidates:
         spill_dir: str | None = None,
     ) -> None:
         """Index ``all_features``. Raises ValueError on a repeated id or another scheme.
-        With ``columns``, ``spill_dir`` is where the features' records go (``FeatureColumns``;
-        None: held in memory)."""
+        With ``columns``, ``spill_dir`` is where the features' records and the hashes
+        gathered for the index wait (``FeatureColumns``, ``FrozenBuilder``; None: in memory)."""
         from wiretrace.candidates.columns import FeatureColumns
         from wiretrace.candidates.frozen import FrozenBuilder
 
         self.settings = settings
-        self._builder = FrozenBuilder(settings, semantic) if columns else None
+        self._builder = FrozenBuilder(settings, semantic, spill_dir) if columns else None
         self._index = None if columns else CandidateIndex(settings, semantic)
         # with columns, the features too are held as columns (``FeatureColumns``): forked
         # workers read them without copying a page each
@@ -1045,7 +1045,8 @@ class CorpusCandidates:
         if self._index is None:
             assert self._builder is not None and self._columns is not None
             self._columns.freeze()
-            self._index = self._builder.build(self._columns)
+            # only the corpus's own articles query it: hashes held once are left out
+            self._index = self._builder.build(self._columns, among_themselves=True)
         return self._index
 
     @property

@@ -41,6 +41,7 @@ from wiretrace.candidates.semantic import ArticleVectors, SemanticIndex, Semanti
 from wiretrace.config import CandidateSettings
 from wiretrace.models import Candidate
 from wiretrace.runtime import paused_gc
+from wiretrace.spill import SpillFile
 
 __all__ = ["FrozenBuilder", "FrozenIndex", "HeldFeatures"]
 
@@ -178,14 +179,17 @@ class _Columns:
     The arrays are kept in ``_PARTS`` parts by the keys' top bits: every key of a part sorts
     before every key of the next, so sorting each part alone and joining them sorts the
     whole, with a part's worth of sorting memory instead of the column's (a million
-    articles' anchors are ~100M keys).
+    articles' anchors are ~100M keys). With ``spill_dir`` the parts' blocks wait in a
+    temporary file there (``SpillFile``) until sorted, instead of in memory: at a million
+    articles the four columns gathered are ~3 GB.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, spill_dir: str | None = None) -> None:
         self._keys: list[int] = []
         self._holders: list[int] = []
-        self._key_parts: list[list[npt.NDArray[np.uint64]]] = [[] for _ in range(_PARTS)]
-        self._holder_parts: list[list[npt.NDArray[np.int32]]] = [[] for _ in range(_PARTS)]
+        self._spill = SpillFile(spill_dir or None, in_memory=spill_dir is None)
+        # each part's blocks: where in the spill file, and how many keys
+        self._blocks: list[list[tuple[int, int]]] = [[] for _ in range(_PARTS)]
 
     def add(self, keys: Sequence[int], number: int) -> None:
         self._keys.extend(keys)
@@ -205,31 +209,51 @@ class _Columns:
         for n in range(_PARTS):
             start, stop = int(bounds[n]), int(bounds[n + 1])
             if stop > start:
-                self._key_parts[n].append(keys[start:stop].copy())
-                self._holder_parts[n].append(holders[start:stop].copy())
+                at = self._spill.append(keys[start:stop].tobytes())
+                self._spill.append(holders[start:stop].tobytes())
+                self._blocks[n].append((at, stop - start))
 
-    def sorted(self) -> _Sorted:
-        """Return the sorted postings; each part is sorted into its place in the result and
-        let go, so only one part is ever held twice."""
+    def _part(self, n: int) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.int32]]:
+        """Return part ``n``'s keys and holders in the order gathered (and let them go)."""
+        keys: list[npt.NDArray[np.uint64]] = []
+        holders: list[npt.NDArray[np.int32]] = []
+        for at, count in self._blocks[n]:
+            middle = at + 8 * count
+            keys.append(np.frombuffer(self._spill.read(at, middle), dtype=np.uint64))
+            holders.append(np.frombuffer(self._spill.read(middle, middle + 4 * count), np.int32))
+        self._blocks[n].clear()
+        if not keys:
+            return np.zeros(0, np.uint64), np.zeros(0, np.int32)
+        return np.concatenate(keys), np.concatenate(holders)
+
+    def sorted(self, shared_only: bool = False) -> _Sorted:
+        """Return the sorted postings, sorted a part at a time into their place in the
+        result, and let the gathered blocks go. With ``shared_only`` a key held once (by one
+        article, once) is left out: it can pair no two indexed articles (most band and line
+        keys of a large corpus are such)."""
         self._flush()
-        total = sum(len(block) for blocks in self._key_parts for block in blocks)
+        self._spill.flush()
+        total = sum(count for blocks in self._blocks for _, count in blocks)
+        # room for every key; the pages past what is kept are never touched, so never held
         keys = np.empty(total, dtype=np.uint64)
         holders = np.empty(total, dtype=np.int32)
         at = 0
         for n in range(_PARTS):
-            if not self._key_parts[n]:
-                continue
-            part_keys = np.concatenate(self._key_parts[n])
-            self._key_parts[n].clear()
-            order = np.argsort(part_keys, kind="stable")
-            stop = at + len(order)
-            keys[at:stop] = part_keys[order]
-            del part_keys
-            part_holders = np.concatenate(self._holder_parts[n])
-            self._holder_parts[n].clear()
-            holders[at:stop] = part_holders[order]
+            part_keys, part_holders = self._part(n)
+            order = np.argsort(part_keys, kind="stable")  # holders stay ascending per key
+            part_keys, part_holders = part_keys[order], part_holders[order]
+            if shared_only and len(part_keys):
+                repeated = part_keys[1:] == part_keys[:-1]
+                kept = np.zeros(len(part_keys), dtype=bool)  # equal to the key before or after
+                kept[1:] |= repeated
+                kept[:-1] |= repeated
+                part_keys, part_holders = part_keys[kept], part_holders[kept]
+            stop = at + len(part_keys)
+            keys[at:stop] = part_keys
+            holders[at:stop] = part_holders
             at = stop
-        return _Sorted.presorted(keys, holders)
+        self._spill.close()
+        return _Sorted.presorted(keys[:at], holders[:at])
 
 
 _BAND_SALT = 0x9E3779B97F4A7C15  # odd: band b's hashes are xor-ed with (b + 1) times it
@@ -248,17 +272,17 @@ class _BandRows:
     """The band hashes of one LSH shape, salted per band (``band_salts``), gathered into one
     column with the number of the article holding each."""
 
-    def __init__(self, shape: LSHIndex) -> None:
+    def __init__(self, shape: LSHIndex, spill_dir: str | None = None) -> None:
         self.shape = shape
         self._salts = band_salts(shape.bands).tolist()
-        self._column = _Columns()
+        self._column = _Columns(spill_dir)
 
     def add(self, hashvalues: Sequence[int], number: int) -> None:
         bands = self.shape.band_hashes(hashvalues)
         self._column.add([h ^ s for h, s in zip(bands, self._salts, strict=True)], number)
 
-    def column(self) -> _Sorted:
-        return self._column.sorted()
+    def column(self, shared_only: bool = False) -> _Sorted:
+        return self._column.sorted(shared_only)
 
 
 class _Rows:
@@ -613,14 +637,22 @@ class FrozenIndex(CandidateIndex):
 
 class FrozenBuilder:
     """A ``FrozenIndex`` gathered one article at a time (``add``: an analysis adds features
-    as its workers compute them), then sorted into columns once (``build``)."""
+    as its workers compute them), then sorted into columns once (``build``). With
+    ``spill_dir`` the hashes gathered wait in temporary files there until then."""
 
-    def __init__(self, settings: CandidateSettings, semantic: SemanticSettings | None = None):
+    def __init__(
+        self,
+        settings: CandidateSettings,
+        semantic: SemanticSettings | None = None,
+        spill_dir: str | None = None,
+    ):
         self.settings = settings
         self.semantic = semantic
         self._shape = CandidateIndex(settings, semantic)  # the LSH shapes, scheme and checks
-        self._near, self._excerpt = _BandRows(self._shape._near), _BandRows(self._shape._excerpt)
-        self._lines, self._anchors, self._vectors = _Columns(), _Columns(), _Rows()
+        self._near = _BandRows(self._shape._near, spill_dir)
+        self._excerpt = _BandRows(self._shape._excerpt, spill_dir)
+        self._lines, self._anchors = _Columns(spill_dir), _Columns(spill_dir)
+        self._vectors = _Rows()
         self._vector_ids: list[str] = []
         self._rows: list[int] = []
         self.numbers: dict[str, int] = {}
@@ -652,22 +684,33 @@ class FrozenBuilder:
         else:
             self._rows.append(-1)
 
-    def build(self, held: Mapping[str, CandidateFeatures]) -> FrozenIndex:
+    def build(
+        self, held: Mapping[str, CandidateFeatures], among_themselves: bool = False
+    ) -> FrozenIndex:
         """Return the index of every article added; ``held`` gives their features by id for
         judging (``_LazyFeatures`` reads them back from a store; a mapping of features
-        already in memory does as well)."""
+        already in memory does as well).
+
+        ``among_themselves`` builds an index that only its own articles will query (a
+        corpus's analysis): a band, line or anchor hash held by one article alone is left
+        out, since it can pair no two of them (and weighs nothing: an anchor or line counts
+        from two holders). Most band and line hashes of a large corpus are such; the
+        candidates are the same. An index that new articles query (``check``) keeps them.
+        """
         self._built = True
+        shared = among_themselves
         index = FrozenIndex(self.settings, self.semantic)
         with paused_gc():
             index._ids = self.ids
             index._numbers = self.numbers
             index._features = held  # type: ignore[assignment]
-            index._near = _FrozenBands(self._shape._near, self._near.column(), index)  # type: ignore[assignment]
-            index._excerpt = _FrozenBands(self._shape._excerpt, self._excerpt.column(), index)  # type: ignore[assignment]
-            index._frozen_lines = _FrozenLines(self._lines.sorted(), self.ids)
+            near, excerpt = self._near.column(shared), self._excerpt.column(shared)
+            index._near = _FrozenBands(self._shape._near, near, index)  # type: ignore[assignment]
+            index._excerpt = _FrozenBands(self._shape._excerpt, excerpt, index)  # type: ignore[assignment]
+            index._frozen_lines = _FrozenLines(self._lines.sorted(shared), self.ids)
             index._lines = index._frozen_lines  # type: ignore[assignment]
             index._anchor_columns = _FrozenAnchors(
-                self._anchors.sorted(), self.settings.anchor_max_df
+                self._anchors.sorted(shared), self.settings.anchor_max_df
             )
             index._vectors = SemanticIndex.of_matrix(self._vector_ids, self._vectors.stacked())
             index._rows_array = np.asarray(self._rows, dtype=np.intp)
