@@ -174,7 +174,8 @@ def test_a_pair_without_shared_text_or_facts_is_triaged_unread_else_compared() -
 
 
 def test_a_held_comparison_builds_the_same_edge_without_its_omitted_and_added_text() -> None:
-    from wiretrace.families import Link
+    from wiretrace.families import Link, _strength
+    from wiretrace.models import AlignKind
     from wiretrace.pipeline import LazyEncoder, build_edge, held
     from wiretrace.relation import compare
     from wiretrace.text import prepare
@@ -192,7 +193,18 @@ def test_a_held_comparison_builds_the_same_edge_without_its_omitted_and_added_te
     assert full.alignment.omitted and full.alignment.added and full.changes
     kept = held(full)
     assert kept.alignment.omitted == () and kept.alignment.added == ()
-    assert kept.alignment.pairs == full.alignment.pairs and kept.evidence == full.evidence
+    assert kept.evidence == full.evidence and kept.changes == full.changes
+    # the run of identical sentences after the edited one is held as one pair
+    pairs, whole = kept.alignment.pairs, full.alignment.pairs
+    assert len(pairs) == 3 < len(whole) == 5
+    assert [p.kind for p in pairs] == [AlignKind.IDENTICAL, AlignKind.EDITED, AlignKind.IDENTICAL]
+    assert pairs[2].derivative_sentences == tuple(
+        i for p in whole[2:] for i in p.derivative_sentences
+    )
+    assert [i for p in pairs for i in p.source_sentences] == [
+        i for p in whole for i in p.source_sentences
+    ]
+    assert _strength(kept) == _strength(full)  # what family planning reads of the pairs
     docs = {"long": source, "short": excerpt}.__getitem__
     link = Link(full.source, full.derivative, full)
     assert build_edge(link, docs, encoder, settings) == build_edge(

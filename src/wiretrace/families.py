@@ -22,6 +22,7 @@ How the graph is drawn, and why:
 from __future__ import annotations
 
 import hashlib
+import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -164,7 +165,8 @@ def _strength(c: Comparison) -> float:
     favour of the nearer intermediate, whose text was already cut.
     """
     pairs = c.alignment.pairs
-    explained = sum(p.score * len(p.derivative_sentences) for p in pairs)
+    # summed exactly (fsum): the same however the pairs are grouped (``pipeline.held``)
+    explained = math.fsum(p.score * len(p.derivative_sentences) for p in pairs)
     units = sum(len(p.derivative_sentences) for p in pairs) or 1
     return c.alignment.coverage_derivative * explained / units + 0.25 * c.alignment.coverage_source
 
