@@ -92,3 +92,11 @@ def test_a_spill_directory_that_cannot_hold_a_file_is_named(tmp_path: Path) -> N
     with pytest.raises(ConfigError, match=r"run\.spill_dir") as raised:
         SpillFile(str(missing))
     assert str(missing) in str(raised.value)
+
+
+def test_the_spill_directory_is_a_setting_read_from_the_environment() -> None:
+    from wiretrace.config import load_settings
+
+    assert load_settings(env={}).run.spill_dir == ""  # the system's temporary directory
+    chosen = load_settings(env={"WIRETRACE_RUN__SPILL_DIR": "/var/tmp"})
+    assert chosen.run.spill_dir == "/var/tmp"
