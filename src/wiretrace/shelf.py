@@ -85,7 +85,7 @@ class ArticleShelf(Mapping[str, Article]):
     def __init__(self, articles: Iterable[Article] = (), spill_dir: str | None = None) -> None:
         self._row: dict[str, int] = {}  # id -> row number
         # every row's record, one after the other
-        self._records = SpillFile(spill_dir or None, in_memory=spill_dir is None)
+        self._records = SpillFile.under(spill_dir)
         self._ends = array("Q")  # where each row's record ends in ``_records``
         self._hashes = bytearray()  # each row's content hash, 32 bytes
         self._sorted: list[str] | None = None

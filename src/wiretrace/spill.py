@@ -50,6 +50,13 @@ class SpillFile:
                     f"run.spill_dir: cannot make a temporary file in {where!r}: {error}"
                 ) from error
 
+    @classmethod
+    def under(cls, spill_dir: str | None) -> SpillFile:
+        """Return a spill file as the ``spill_dir`` arguments of its users read: None keeps
+        the bytes in memory, "" puts them in the system's temporary directory, anything else
+        names the directory."""
+        return cls(spill_dir or None, in_memory=spill_dir is None)
+
     @property
     def spilled(self) -> bool:
         """Whether the bytes go to a file (False: held in memory)."""

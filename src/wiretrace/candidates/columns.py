@@ -8,7 +8,7 @@ the page it lies on, so each worker ends up with its own copy of most of them. H
 article's features are one record of bytes (its fields' machine values, one after the other,
 ~4 KB) appended to a ``SpillFile``: an analysis puts them in a temporary file
 (``spill_dir``), where the kernel's page cache holds what is read and none of it counts in
-the process's memory; only how long each field is, per article, stays in memory (~40 bytes
+the process's memory; only how long each field is, per article, stays in memory (~50 bytes
 an article). An article's ``CandidateFeatures`` is rebuilt from its record when asked for
 (one read and a few microseconds) and the most recent ones are kept.
 """
@@ -44,7 +44,7 @@ class FeatureColumns(Mapping[str, CandidateFeatures]):
     def __init__(self, spill_dir: str | None = None) -> None:
         self._numbers: dict[str, int] = {}
         self._ids: list[str] = []
-        self._records = SpillFile(spill_dir or None, in_memory=spill_dir is None)
+        self._records = SpillFile.under(spill_dir)
         self._starts: array[int] = array("q", [0])  # article n's record: starts[n]:starts[n+1]
         self._counts: tuple[array[int], ...] = tuple(array("i") for _ in _FIELDS)
         self._word_counts: array[int] = array("q")

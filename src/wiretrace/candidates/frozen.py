@@ -187,7 +187,7 @@ class _Columns:
     def __init__(self, spill_dir: str | None = None) -> None:
         self._keys: list[int] = []
         self._holders: list[int] = []
-        self._spill = SpillFile(spill_dir or None, in_memory=spill_dir is None)
+        self._spill = SpillFile.under(spill_dir)
         # each part's blocks: where in the spill file, and how many keys
         self._blocks: list[list[tuple[int, int]]] = [[] for _ in range(_PARTS)]
 
@@ -698,12 +698,12 @@ class FrozenBuilder:
         candidates are the same. An index that new articles query (``check``) keeps them.
         """
         self._built = True
-        shared = among_themselves
         index = FrozenIndex(self.settings, self.semantic)
         with paused_gc():
             index._ids = self.ids
             index._numbers = self.numbers
             index._features = held  # type: ignore[assignment]
+            shared = among_themselves
             near, excerpt = self._near.column(shared), self._excerpt.column(shared)
             index._near = _FrozenBands(self._shape._near, near, index)  # type: ignore[assignment]
             index._excerpt = _FrozenBands(self._shape._excerpt, excerpt, index)  # type: ignore[assignment]
