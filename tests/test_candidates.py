@@ -33,6 +33,7 @@ from wiretrace.candidates.containment import containment_estimate, jaccard_estim
 from wiretrace.candidates.lsh import (
     LSHIndex,
     Postings,
+    band_hash_matrix,
     collision_probability,
     optimal_params,
     post_each,
@@ -168,6 +169,25 @@ def test_lsh_index_finds_equal_signatures_only() -> None:
         index.query([1, 2, 3])
     with pytest.raises(ValueError, match="bands \\* rows must be <= num_perm \\(16\\), got 20"):
         LSHIndex(bands=5, rows=4, num_perm=16)
+
+
+@pytest.mark.parametrize(("bands", "rows"), [(25, 5), (57, 2), (4, 3), (9, 1)])
+def test_band_hashes_of_many_signatures_are_those_of_each(bands: int, rows: int) -> None:
+    rng = np.random.default_rng(bands * rows)
+    signatures = rng.integers(0, 2**32, size=(6, 128), dtype=np.uint64).astype(np.uint32)
+    signatures[1] = signatures[0]
+    signatures[1, rows] += 1  # the second band of the second signature differs from the first's
+    signatures[2] = signatures[0]
+    signatures[2, bands * rows :] += 1  # values past the last band count for nothing
+    matrix = band_hash_matrix(signatures, bands, rows)
+    assert matrix.shape == (6, bands) and matrix.dtype == np.uint64
+    index = LSHIndex(bands, rows, 128)
+    assert [index.band_hashes(s.tolist()) for s in signatures] == matrix.tolist()
+    differs = matrix[1] != matrix[0]
+    assert differs[1] and not differs[0] and not differs[2:].any()
+    assert matrix[2].tolist() == matrix[0].tolist()
+    # distinct bands of random values hash apart
+    assert len(set(matrix[3:].ravel().tolist())) == 3 * bands
 
 
 def test_postings_keep_every_value_in_the_order_posted() -> None:

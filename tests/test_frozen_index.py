@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from bench_modules import load as _load
 
-from wiretrace.candidates import CandidateFeatures, CandidateIndex, features
+from wiretrace.candidates import CandidateFeatures, CandidateIndex, features, frozen
 from wiretrace.candidates.frozen import FrozenIndex
 from wiretrace.config import CandidateSettings
 from wiretrace.models import Article
@@ -139,6 +139,8 @@ def test_a_corpus_judged_on_columns_finds_what_the_dicts_find(
     with pytest.raises(ValueError, match="takes no more articles"):
         columns.add(probes[0])
     monkeypatch.setattr(parallel, "CHUNK", 100)
+    # signatures' bands hashed in many small blocks file the same keys
+    monkeypatch.setattr(frozen, "_SIGNATURE_BLOCK", 7)
     assert parallel.judge(CorpusCandidates(held, SETTINGS, columns=True), 2) == expected
 
 
@@ -203,8 +205,6 @@ def test_the_directory_search_finds_what_searchsorted_finds(
     seed: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import numpy as np
-
-    from wiretrace.candidates import frozen
 
     rng = np.random.default_rng(seed)
     distinct = rng.integers(0, 2**64, size=3000, dtype=np.uint64)

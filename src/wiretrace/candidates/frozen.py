@@ -36,7 +36,7 @@ from wiretrace.candidates import (
     distinct_sorted,
     run_positions,
 )
-from wiretrace.candidates.lsh import LSHIndex
+from wiretrace.candidates.lsh import LSHIndex, band_hash_matrix
 from wiretrace.candidates.semantic import ArticleVectors, SemanticIndex, SemanticSettings
 from wiretrace.config import CandidateSettings
 from wiretrace.models import Candidate
@@ -197,11 +197,21 @@ class _Columns:
         if len(self._keys) >= _BLOCK:
             self._flush()
 
+    def add_arrays(self, keys: npt.NDArray[np.uint64], holders: npt.NDArray[np.int32]) -> None:
+        """Gather keys with their holders, given as arrays (after what ``add`` gathered)."""
+        self._flush()
+        self._spill_block(keys, holders)
+
     def _flush(self) -> None:
+        if not self._keys:
+            return
         keys = np.asarray(self._keys, dtype=np.uint64)
         holders = np.asarray(self._holders, dtype=np.int32)
         self._keys.clear()
         self._holders.clear()
+        self._spill_block(keys, holders)
+
+    def _spill_block(self, keys: npt.NDArray[np.uint64], holders: npt.NDArray[np.int32]) -> None:
         part = (keys >> _PART_SHIFT).astype(np.intp)
         order = np.argsort(part, kind="stable")  # a block's holders stay ascending per part
         bounds = np.searchsorted(part[order], np.arange(_PARTS + 1))
@@ -274,14 +284,37 @@ class _BandRows:
 
     def __init__(self, shape: LSHIndex, spill_dir: str | None = None) -> None:
         self.shape = shape
-        self._salts = band_salts(shape.bands).tolist()
+        self._salts = band_salts(shape.bands)
         self._column = _Columns(spill_dir)
+        # signatures wait here to be hashed a block at a time (``band_hash_matrix``)
+        self._signatures: list[Sequence[int]] = []
+        self._numbers: list[int] = []
 
     def add(self, hashvalues: Sequence[int], number: int) -> None:
-        bands = self.shape.band_hashes(hashvalues)
-        self._column.add([h ^ s for h, s in zip(bands, self._salts, strict=True)], number)
+        """Gather the band hashes of article ``number``'s signature. Raises ValueError when
+        the signature has the wrong length."""
+        if len(hashvalues) != self.shape.num_perm:
+            raise ValueError(
+                f"signature must have {self.shape.num_perm} values, got {len(hashvalues)}"
+            )
+        self._signatures.append(hashvalues)
+        self._numbers.append(number)
+        if len(self._signatures) >= _SIGNATURE_BLOCK:
+            self._hash_waiting()
+
+    def _hash_waiting(self) -> None:
+        if not self._signatures:
+            return
+        signatures = np.array(self._signatures, dtype=np.uint32)
+        hashes = band_hash_matrix(signatures, self.shape.bands, self.shape.rows)
+        hashes ^= self._salts
+        holders = np.repeat(np.asarray(self._numbers, dtype=np.int32), self.shape.bands)
+        self._column.add_arrays(hashes.ravel(), holders)
+        self._signatures.clear()
+        self._numbers.clear()
 
     def column(self, shared_only: bool = False) -> _Sorted:
+        self._hash_waiting()
         return self._column.sorted(shared_only)
 
 
@@ -310,6 +343,7 @@ class _Rows:
 
 
 _BLOCK = 1 << 18  # keys gathered before they move into numpy
+_SIGNATURE_BLOCK = 4096  # signatures gathered before their bands are hashed
 
 
 class _FrozenBands:
