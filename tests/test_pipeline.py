@@ -111,6 +111,38 @@ def test_workers_get_the_pairs_of_a_group_of_articles_together() -> None:
     assert _grouped([]) == []
 
 
+def test_the_job_table_gives_back_every_pair_it_holds() -> None:
+    from wiretrace.pipeline import JobTable
+
+    jobs = [("a1", "b2", True), ("Zürich-7", "a1", False), ("b2", "", True), ("é", "é", False)]
+    table = JobTable(jobs)
+    assert len(table) == 4
+    assert [table[n] for n in range(4)] == jobs
+    assert list(table) == jobs and table[1:3] == jobs[1:3] and table[-1] == jobs[-1]
+    assert table._names == "a1b2Zürich-7é".encode()  # each id held once
+    with pytest.raises(IndexError, match="job 4 of 4"):
+        table[4]
+    assert len(JobTable([])) == 0 and list(JobTable([])) == []
+
+
+def test_a_worker_s_document_cache_keeps_the_documents_but_no_family_facts() -> None:
+    from wiretrace.pipeline import DocumentCache
+    from wiretrace.shelf import ArticleShelf
+    from wiretrace.text import prepare
+
+    first = Article("first", "The ferry to Oskar Island left at noon with 212 passengers aboard.")
+    second = Article("second", "Snow closed the Harlan Pass road for a third day on Tuesday.")
+    parent = DocumentCache(4)
+    parent.put(prepare(first))
+    assert parent.known_info("first") is not None
+    worker = parent.for_worker()
+    shelf = ArticleShelf([first, second])
+    assert worker.document("first", shelf) is parent.document("first", shelf)  # inherited
+    worker.document("second", shelf)  # prepared in the worker: kept, its facts not
+    assert list(worker._docs) == ["first", "second"] and worker._infos == {}
+    assert parent.known_info("second") is None and list(parent._docs) == ["first"]
+
+
 def test_a_pair_without_shared_text_or_facts_is_triaged_unread_else_compared() -> None:
     import json
 

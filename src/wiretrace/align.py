@@ -56,6 +56,9 @@ __all__ = [
 
 Grid = npt.NDArray[np.float64]
 BODY_FACTS_CACHE = 4096  # bodies whose facts are kept (an analysis's document cache holds as many)
+# sentences whose comparison keys, bigrams, phrases and facts a process keeps: pairs come
+# grouped by story, so ~500 articles' worth finds the sentences of the pairs in hand
+SENTENCES_CACHED = 1 << 14
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,13 +126,13 @@ def _unquoted(norm: str) -> str:
     return _ACRONYM.sub(lambda m: m.group().replace(".", ""), norm)
 
 
-@lru_cache(maxsize=1 << 16)  # pure; one sentence recurs in every pair its article is in
+@lru_cache(maxsize=SENTENCES_CACHED)  # pure; a sentence recurs in every pair of its article
 def comparison_key(norm: str) -> str:
     """Return the form two sentences are compared in: straight quotes, plain dashes, lower case."""
     return " ".join(_DASHES.sub(" - ", _unquoted(norm)).lower().split())
 
 
-@lru_cache(maxsize=1 << 16)  # pure; one sentence recurs in every pair its article is in
+@lru_cache(maxsize=SENTENCES_CACHED)  # pure; a sentence recurs in every pair of its article
 def text_anchors(norm: str) -> frozenset[str]:
     """Return the names and numbers of a sentence (``facts_of``), kept for the next pairs."""
     return facts_of(norm)
@@ -208,7 +211,7 @@ _FUNCTION_WORDS = frozenset(
 )
 
 
-@lru_cache(maxsize=1 << 16)  # pure; one sentence recurs in every pair its article is in
+@lru_cache(maxsize=SENTENCES_CACHED)  # pure; a sentence recurs in every pair of its article
 def _phrases(key: str, size: int) -> frozenset[str]:
     """Runs of ``size`` words of a comparison key, skipping runs of function words only."""
     words = _WORD.findall(key)
@@ -219,7 +222,7 @@ def _phrases(key: str, size: int) -> frozenset[str]:
     )
 
 
-@lru_cache(maxsize=1 << 16)  # pure; one sentence recurs in every pair its article is in
+@lru_cache(maxsize=SENTENCES_CACHED)  # pure; a sentence recurs in every pair of its article
 def _bigrams(key: str) -> frozenset[str]:
     words = _WORD.findall(key)
     if len(words) < 2:

@@ -113,7 +113,7 @@ class MiniLMEncoder:
 class CachedEncoder:
     """Wraps an encoder with a per-sentence cache: news versions repeat sentences a lot."""
 
-    def __init__(self, inner: Encoder, max_items: int = 200_000) -> None:
+    def __init__(self, inner: Encoder, max_items: int = 32_768) -> None:
         self.inner = inner
         self.name = inner.name
         self._cache: dict[str, npt.NDArray[np.float32]] = {}

@@ -20,8 +20,9 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
+import numpy as np
 import orjson
 
 from wiretrace import parallel
@@ -706,20 +707,31 @@ class DocumentCache:
     """The most recently used prepared documents, and each article's family facts.
 
     Keeps at most ``size`` documents (an analysis reads a large corpus through once instead of
-    holding it), and the small ``MemberInfo`` of every document it ever prepared or was given.
+    holding it), and the small ``MemberInfo`` of every document it ever prepared or was given
+    (unless made with ``keeps_infos=False``: a verifying worker's, whose facts nobody reads).
     """
 
-    def __init__(self, size: int) -> None:
+    def __init__(self, size: int, keeps_infos: bool = True) -> None:
         self.size = size
+        self.keeps_infos = keeps_infos
         self._docs: OrderedDict[str, Document] = OrderedDict()
         self._infos: dict[str, MemberInfo] = {}
 
+    def for_worker(self) -> DocumentCache:
+        """Return a cache of the same documents that keeps no family facts: what a verifying
+        worker starts from. (Filling the inherited facts of every article, a million at 1M,
+        would copy their pages into the worker, for facts only the parent reads.)"""
+        cache = DocumentCache(self.size, keeps_infos=False)
+        cache._docs = OrderedDict(self._docs)
+        return cache
+
     def put(self, doc: Document, info: MemberInfo | None = None) -> None:
         """Keep ``doc`` as the most recently used document, with its family facts (``info``,
-        or computed now)."""
+        or computed now) when this cache keeps them."""
         self._docs[doc.id] = doc
         self._docs.move_to_end(doc.id)
-        self._infos[doc.id] = info if info is not None else member_info(doc)
+        if self.keeps_infos:
+            self._infos[doc.id] = info if info is not None else member_info(doc)
         while len(self._docs) > self.size:
             self._docs.popitem(last=False)
 
@@ -765,10 +777,60 @@ class DocumentCache:
 _WORKER: dict[str, Any] = {}
 
 
+class JobTable(Sequence[tuple[str, str, bool]]):
+    """Pairs to judge, (article id, article id, may be triaged), held as arrays: the ids
+    once each, UTF-8 in one bytes object, and each pair as two id numbers and a flag.
+
+    What verifying workers read their jobs from. Forked workers read it without copying it:
+    a list of a million tuples (and the id strings they hold) would be copied page by page
+    into each worker as it touched their reference counts.
+    """
+
+    def __init__(self, jobs: Iterable[tuple[str, str, bool]]) -> None:
+        number: dict[str, int] = {}
+        firsts: list[int] = []
+        seconds: list[int] = []
+        flags: list[bool] = []
+        for a, b, triaged in jobs:
+            firsts.append(number.setdefault(a, len(number)))
+            seconds.append(number.setdefault(b, len(number)))
+            flags.append(triaged)
+        encoded = [article_id.encode("utf-8") for article_id in number]
+        self._names = b"".join(encoded)
+        self._ends = np.cumsum([len(e) for e in encoded], dtype=np.int64)
+        self._first = np.asarray(firsts, dtype=np.int32)
+        self._second = np.asarray(seconds, dtype=np.int32)
+        self._triaged = np.asarray(flags, dtype=np.bool_)
+
+    def _name(self, n: int) -> str:
+        start = int(self._ends[n - 1]) if n else 0
+        return self._names[start : int(self._ends[n])].decode("utf-8")
+
+    def __len__(self) -> int:
+        return len(self._first)
+
+    @overload
+    def __getitem__(self, job: int) -> tuple[str, str, bool]: ...
+
+    @overload
+    def __getitem__(self, job: slice) -> list[tuple[str, str, bool]]: ...
+
+    def __getitem__(self, job: int | slice) -> tuple[str, str, bool] | list[tuple[str, str, bool]]:
+        if isinstance(job, slice):
+            return [self[n] for n in range(*job.indices(len(self)))]
+        if not -len(self) <= job < len(self):
+            raise IndexError(f"job {job} of {len(self)}")
+        return (
+            self._name(int(self._first[job])),
+            self._name(int(self._second[job])),
+            bool(self._triaged[job]),
+        )
+
+
 def _worker_start(
     settings: Settings,
     inherited: DocumentCache | None,
-    jobs: Sequence[tuple[str, str, bool]],
+    jobs: JobTable,
     articles: ArticleShelf,
     facts_of: Mapping[str, Hashes],
 ) -> None:
@@ -776,7 +838,11 @@ def _worker_start(
     _WORKER["collector"] = WorkCollector(COLLECT_EVERY)
     _WORKER["settings"] = settings
     _WORKER["encoder"] = LazyEncoder(settings)
-    _WORKER["docs"] = inherited if inherited is not None else DocumentCache(DOCUMENT_CACHE)
+    _WORKER["docs"] = (
+        inherited.for_worker()
+        if inherited is not None
+        else DocumentCache(DOCUMENT_CACHE, keeps_infos=False)
+    )
     _WORKER["jobs"] = jobs
     _WORKER["articles"] = articles
     _WORKER["facts"] = facts_of
@@ -842,8 +908,8 @@ def _judge_in_workers(
         facts_of = {k: facts_of[k] for k in needed}
         wanted = {x for _, a, b, _ in todo for x in (a, b)}
         articles = articles.subset(sorted(wanted))
-    jobs = [(a, b, triaged) for _, a, b, triaged in todo]
-    order = _grouped(jobs)
+    order = _grouped([(a, b, triaged) for _, a, b, triaged in todo])
+    jobs = JobTable((a, b, triaged) for _, a, b, triaged in todo)
     chunk = max(1, min(64, len(jobs) // (settings.run.processes * 8)))
     with (
         forking(),
