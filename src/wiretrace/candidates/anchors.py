@@ -227,13 +227,18 @@ def hashed_anchors(
     length differs, or an anchor is given twice."""
     if lines and len(lines) != len(anchors):
         raise ValueError(f"anchor_lines must match anchors, got {len(lines)} for {len(anchors)}")
-    values = [_anchor_hash(a) for a in anchors]
+    strings = [a for a in anchors if isinstance(a, str)]
+    if len(strings) == len(anchors):  # as extracted: hashed in one pass
+        values = anchor_hash_list(strings)
+    else:
+        values = [_anchor_hash(a) for a in anchors]
     if len(set(values)) != len(values):
         raise ValueError("anchors must be distinct")
     if not lines:
         return sorted(values), []
-    pairs = sorted(zip(values, lines, strict=True))
-    return [h for h, _ in pairs], [line for _, line in pairs]
+    # the hashes are distinct: ordering by hash alone orders the pairs
+    order = sorted(range(len(values)), key=values.__getitem__)
+    return [values[i] for i in order], [lines[i] for i in order]
 
 
 @lru_cache(maxsize=1 << 16)  # pure; called for every anchor of every judged pair
