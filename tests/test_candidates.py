@@ -644,6 +644,10 @@ def test_features_hold_their_anchors_as_sorted_hashes(sample_dir: Path) -> None:
     by_hand = replace(f, anchors=[a for a, _ in given], anchor_lines=[line for _, line in given])
     assert by_hand == f
     assert hashed_anchors(["n:x", "n:y"], []) == (sorted(anchor_hash_list(["n:x", "n:y"])), [])
+    # hashes and strings mixed: the hashes taken as they are, each kept with its line
+    x, y = anchor_hash_list(["n:x", "n:y"])
+    mixed = hashed_anchors([y, "n:x"], [7, 8])
+    assert mixed == tuple(map(list, zip(*sorted([(x, 8), (y, 7)]), strict=True)))
     with pytest.raises(ValueError, match="distinct"):
         hashed_anchors(["n:x", "n:x"], [])
     with pytest.raises(ValueError, match="must match"):
