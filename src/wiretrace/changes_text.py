@@ -57,7 +57,6 @@ class Quotation:
 
 
 @lru_cache(maxsize=1 << 15)  # one entry per distinct word
-@lru_cache(maxsize=1 << 15)  # pure; one entry per distinct word, as ``_token_key``
 def stem(key: str) -> str:
     """Return a crude stem that lets "killed", "kills" and "killing" match."""
     for suffix in _SUFFIXES:

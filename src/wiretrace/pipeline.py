@@ -908,8 +908,10 @@ def _judge_in_workers(
         facts_of = {k: facts_of[k] for k in needed}
         wanted = {x for _, a, b, _ in todo for x in (a, b)}
         articles = articles.subset(sorted(wanted))
-    order = _grouped([(a, b, triaged) for _, a, b, triaged in todo])
-    jobs = JobTable((a, b, triaged) for _, a, b, triaged in todo)
+    pairs = [(a, b, triaged) for _, a, b, triaged in todo]
+    order = _grouped(pairs)
+    jobs = JobTable(pairs)
+    del pairs  # the workers read the table
     chunk = max(1, min(64, len(jobs) // (settings.run.processes * 8)))
     with (
         forking(),
