@@ -9,6 +9,12 @@ import pytest
 from wiretrace.runtime import WorkCollector, forking, paused_gc
 
 
+def _blas_threads(_: object = None) -> list[int]:
+    from threadpoolctl import threadpool_info
+
+    return [pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"]
+
+
 def test_paused_gc_pauses_and_restores_the_collector() -> None:
     assert gc.isenabled()
     with paused_gc():
@@ -35,6 +41,23 @@ def test_forking_freezes_what_exists_and_thaws_it_after() -> None:
     with forking():
         assert gc.get_freeze_count() > before + len(kept) - 1
     assert gc.get_freeze_count() == 0
+
+
+def test_forking_runs_blas_on_one_thread_here_and_in_forked_workers_then_restores_it() -> None:
+    import multiprocessing
+
+    import numpy as np
+    from threadpoolctl import threadpool_limits
+
+    assert np.ones((2, 2)) @ np.ones((2, 2)) is not None  # numpy's BLAS is loaded
+    if not _blas_threads():
+        pytest.skip("numpy reports no BLAS library to threadpoolctl here")
+    with threadpool_limits(limits=2, user_api="blas"):  # as on a two-core machine
+        assert set(_blas_threads()) == {2}
+        with forking(), multiprocessing.get_context("fork").Pool(2) as pool:
+            assert set(_blas_threads()) == {1}
+            assert pool.map(_blas_threads, range(2)) == [[1] * len(_blas_threads())] * 2
+        assert set(_blas_threads()) == {2}
 
 
 def test_a_work_collector_collects_cycles_every_so_many_units_of_work() -> None:

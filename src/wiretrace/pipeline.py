@@ -63,7 +63,7 @@ from wiretrace.relation import (
     triage_by_facts,
     unaligned_to_dict,
 )
-from wiretrace.runtime import WorkCollector, forking, paused_gc
+from wiretrace.runtime import WorkCollector, forking, one_blas_thread, paused_gc
 from wiretrace.shelf import ArticleShelf
 from wiretrace.store import FamilyFilter, Store
 from wiretrace.text import prepare
@@ -835,6 +835,7 @@ def _worker_start(
     facts_of: Mapping[str, Hashes],
 ) -> None:
     gc.disable()  # a verifying worker makes no cyclic garbage to speak of: see WorkCollector
+    _WORKER["blas"] = one_blas_thread()  # a spawned worker too: the workers fill the cores
     _WORKER["collector"] = WorkCollector(COLLECT_EVERY)
     _WORKER["settings"] = settings
     _WORKER["encoder"] = LazyEncoder(settings)
