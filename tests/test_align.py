@@ -406,3 +406,22 @@ def test_capital_patterns_match_where_a_word_boundary_pattern_would(text: str) -
         assert [m.span() for m in fast.finditer(text)] == [
             m.span() for m in reference.finditer(text)
         ]
+
+
+_item_sets = st.lists(st.frozensets(st.sampled_from("abcdefghij"), max_size=6), max_size=5)
+
+
+@settings(max_examples=200, deadline=None)
+@given(left=_item_sets, right=_item_sets)
+def test_overlaps_counts_what_each_pair_of_sets_shares_and_each_sets_size(
+    left: list[frozenset[str]], right: list[frozenset[str]]
+) -> None:
+    shared, left_sizes, right_sizes = align_module._overlaps(left, right)
+    assert shared.shape == (len(left), len(right))
+    assert left_sizes.shape == (len(left), 1) and right_sizes.shape == (1, len(right))
+    for row, items in enumerate(left):
+        assert left_sizes[row, 0] == len(items)
+        for col, others in enumerate(right):
+            assert shared[row, col] == len(items & others)
+    for col, others in enumerate(right):
+        assert right_sizes[0, col] == len(others)

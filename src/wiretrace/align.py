@@ -322,22 +322,30 @@ def _containment(short: frozenset[str], long: frozenset[str], tuning: AlignTunin
 def _overlaps(
     left: Sequence[frozenset[str]], right: Sequence[frozenset[str]]
 ) -> tuple[Grid, Grid, Grid]:
-    """Return |l & r| for every pair as a grid, and the sizes of each side (as a column / row)."""
+    """Return |l & r| for every pair as a grid, and the sizes of each side (as a column / row).
+
+    Only items found on both sides can be shared: the product is taken over those alone.
+    """
+    left_sizes = np.fromiter(map(len, left), dtype=np.float64, count=len(left))[:, None]
+    right_sizes = np.fromiter(map(len, right), dtype=np.float64, count=len(right))[None, :]
+    on_right = frozenset().union(*right)
     vocabulary: dict[str, int] = {}
-    for items in (*left, *right):
-        for item in items:
+    for items in left:
+        for item in items & on_right:
             vocabulary.setdefault(item, len(vocabulary))
-    width = max(1, len(vocabulary))
+    if not vocabulary:
+        return np.zeros((len(left), len(right)), dtype=np.float64), left_sizes, right_sizes
 
     def incidence(sets: Sequence[frozenset[str]]) -> Grid:
-        grid = np.zeros((len(sets), width), dtype=np.float64)
+        grid = np.zeros((len(sets), len(vocabulary)), dtype=np.float64)
         for row, items in enumerate(sets):
-            grid[row, [vocabulary[i] for i in items]] = 1.0
+            columns = [vocabulary[i] for i in items if i in vocabulary]
+            if columns:
+                grid[row, columns] = 1.0
         return grid
 
-    left_grid, right_grid = incidence(left), incidence(right)
-    shared = left_grid @ right_grid.T
-    return shared, left_grid.sum(axis=1)[:, None], right_grid.sum(axis=1)[None, :]
+    shared = incidence(left) @ incidence(right).T
+    return shared, left_sizes, right_sizes
 
 
 def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
