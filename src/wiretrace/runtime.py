@@ -63,8 +63,8 @@ def forking() -> Iterator[None]:
     corpus index or document cache), which costs time and, by touching their reference counts,
     copies the parent's pages into the worker. Frozen objects are left out of collections.
     """
-    gc.freeze()
     limits = one_blas_thread()
+    gc.freeze()
     try:
         yield
     finally:
