@@ -746,3 +746,20 @@ def test_features_keep_no_article_body_in_a_cache(sample_dir: Path) -> None:
         set(anchor_hash_list(sorted(facts_of(doc.body_text))))
     )
     assert body_facts(doc.body_text) == facts_of(doc.body_text)
+
+
+@given(st.lists(st.text(alphabet="ab1 theTHE", max_size=5), max_size=30))
+def test_content_kinds_read_length_function_words_and_digits(words: list[str]) -> None:
+    from wiretrace.candidates.anchors import _FUNCTION_WORDS, CONTENT, SHORT_CONTENT, content_kinds
+
+    assert {"the", "at", "he"} <= _FUNCTION_WORDS
+
+    def kind(word: str) -> int:
+        if len(word) < 2 or word in _FUNCTION_WORDS or word.isdigit():
+            return 0
+        return CONTENT if len(word) > 2 else SHORT_CONTENT
+
+    kinds = content_kinds(words)
+    assert kinds.dtype == np.int8
+    assert kinds.tolist() == [kind(w) for w in words]
+    assert content_kinds(words).tolist() == kinds.tolist()  # the same once the words are known

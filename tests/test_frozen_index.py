@@ -294,3 +294,32 @@ def test_an_index_its_own_articles_query_leaves_out_hashes_held_once(
     # every article finds the same candidates in both
     for f in held[:200]:
         assert pruned._candidates(f) == full._candidates(f)
+
+
+@pytest.mark.parametrize("columns", [False, True])
+def test_bands_hashed_a_block_at_a_time_answer_as_each_article_s_own(
+    planted: tuple[list[CandidateFeatures], list[CandidateFeatures]],
+    monkeypatch: pytest.MonkeyPatch,
+    columns: bool,
+) -> None:
+    from dataclasses import replace
+
+    from wiretrace.candidates import CorpusCandidates
+
+    held, _ = planted
+    primed = CorpusCandidates(held, SETTINGS, columns=columns)
+    expected = primed.propose()
+    index = primed.index
+    block = list(primed.ordered[:40])
+    index.prime_bands(block)
+    for f in block:
+        near, excerpt = index._bands_primed(f)
+        assert near == index._near.band_hashes(f.signature)
+        assert excerpt == index._excerpt.band_hashes(f.signature)
+    # features outside the block, or another object under a primed id, are hashed as asked
+    assert index._bands_primed(primed.ordered[40]) == (None, None)
+    assert index._bands_primed(replace(block[0])) == (None, None)
+    # judging without priming (every query hashes its own bands) finds the same pairs
+    unprimed = CorpusCandidates(held, SETTINGS, columns=columns)
+    monkeypatch.setattr(type(unprimed.index), "prime_bands", lambda self, block: None)
+    assert unprimed.propose() == expected

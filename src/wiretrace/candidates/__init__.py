@@ -36,6 +36,7 @@ from bisect import bisect_left
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 import numpy as np
@@ -564,8 +565,9 @@ class CandidateIndex:
         """Return the ids any generator points at (a superset of the candidates), sorted."""
         found: set[str] = set()
         if f.word_count > 0:
-            found.update(self._near.query(f.signature))
-            found.update(self._excerpt.query(f.signature))
+            near_bands, excerpt_bands = self._bands_primed(f)
+            found.update(self._near.query(f.signature, near_bands))
+            found.update(self._excerpt.query(f.signature, excerpt_bands))
         shared_lines: dict[str, int] = {}
         for line in set(f.sentence_hashes):
             holders = self._lines.holders(line)
@@ -614,6 +616,33 @@ class CandidateIndex:
     def _holds(self, f: CandidateFeatures) -> bool:
         """Return True when ``f`` is the very features object added under its id."""
         return self._features.get(f.article_id) is f
+
+    # the band hashes of the articles being judged (``prime_bands``), by id
+    _primed: Mapping[str, tuple[CandidateFeatures, list[int], list[int]]] = MappingProxyType({})
+
+    def prime_bands(self, block: Sequence[CandidateFeatures]) -> None:
+        """Hash the LSH bands of a block of articles about to be judged in one pass (per
+        article, a query's two band hashings were a fifth of judging); the next block's
+        call lets them go. Their queries then read them (``_bands_primed``)."""
+        signed = [
+            f for f in block if f.word_count > 0 and len(f.signature) == self.settings.num_perm
+        ]
+        if not signed:
+            self._primed = MappingProxyType({})
+            return
+        matrix = np.array([f.signature for f in signed], dtype=np.uint32)
+        near = self._near.band_hash_rows(matrix)
+        excerpt = self._excerpt.band_hash_rows(matrix)
+        self._primed = {
+            f.article_id: (f, n, e) for f, n, e in zip(signed, near, excerpt, strict=True)
+        }
+
+    def _bands_primed(self, f: CandidateFeatures) -> tuple[list[int] | None, list[int] | None]:
+        """Return ``f``'s near and excerpt band hashes when ``prime_bands`` hashed them."""
+        primed = self._primed.get(f.article_id)
+        if primed is None or primed[0] is not f:
+            return None, None
+        return primed[1], primed[2]
 
     def _signature(self, f: CandidateFeatures) -> npt.NDArray[np.uint64]:
         """Return the signature of ``f`` as an array (kept for the articles added)."""
@@ -1098,9 +1127,11 @@ class CorpusCandidates:
         """Return the candidate pairs whose first article is one of ``ordered[start:stop]``
         (after ``settle``)."""
         self.index.fix_counts()
+        block = self.ordered[start:stop]
+        self.index.prime_bands(block)
         return [
             c
-            for f in self.ordered[start:stop]
+            for f in block
             for c in self.index._candidates(
                 f,
                 self.near.get(f.article_id),

@@ -114,16 +114,28 @@ def _number_anchor(match: re.Match[str], text: str) -> str | None:
     return f"#:{digits}" if len(digits) > 1 else None
 
 
+class _KindTable(dict[str, int]):
+    """The content kind of each word seen (``content_kinds``), filled on first sight: a
+    corpus repeats a vocabulary of tens of thousands of words, and one dictionary read per
+    word is quicker than the three tests it stands for."""
+
+    def __missing__(self, word: str) -> int:
+        if len(word) < 2 or word in _FUNCTION_WORDS or word.isdigit():
+            kind = 0
+        else:
+            kind = CONTENT if len(word) > 2 else SHORT_CONTENT
+        if len(self) < _KINDS_KEPT:
+            self[word] = kind
+        return kind
+
+
+_KINDS_KEPT = 1 << 18  # words whose kind is kept (~30 MB at most); the rest are tested each time
+_KINDS = _KindTable()
+
+
 def content_kinds(words: Sequence[str]) -> npt.NDArray[np.int8]:
     """Return the content kind of each of ``words`` (0, ``SHORT_CONTENT`` or ``CONTENT``)."""
-    count = len(words)
-    # three passes of builtins over the words beat one Python test per word
-    length = np.fromiter(map(len, words), dtype=np.intp, count=count)
-    function = np.fromiter(map(_FUNCTION_WORDS.__contains__, words), dtype=np.bool_, count=count)
-    number = np.fromiter(map(str.isdigit, words), dtype=np.bool_, count=count)
-    kinds = np.where(length > 2, np.int8(CONTENT), np.int8(SHORT_CONTENT))
-    kinds[(length < 2) | function | number] = 0
-    return kinds
+    return np.fromiter(map(_KINDS.__getitem__, words), dtype=np.int8, count=len(words))
 
 
 def _first_lines(anchors: Sequence[str], lines: Sequence[int]) -> dict[str, int]:

@@ -370,9 +370,14 @@ class _FrozenBands:
     def band_hashes(self, hashvalues: Sequence[int]) -> list[int]:
         return self.shape.band_hashes(hashvalues)
 
-    def query(self, hashvalues: Sequence[int]) -> list[str]:
-        """Return the sorted ids sharing at least one band with ``hashvalues``."""
-        bands = self.shape.band_hashes(hashvalues)
+    def band_hash_rows(self, signatures: npt.NDArray[np.uint32]) -> list[list[int]]:
+        return self.shape.band_hash_rows(signatures)
+
+    def query(self, hashvalues: Sequence[int], bands: list[int] | None = None) -> list[str]:
+        """Return the sorted ids sharing at least one band with ``hashvalues`` (whose band
+        hashes are ``bands`` when given)."""
+        if bands is None:
+            bands = self.shape.band_hashes(hashvalues)
         salted = np.asarray(bands, dtype=np.uint64) ^ self._salts
         found = distinct_sorted(self.column.holders_of(salted)).tolist()
         self._last = (bands, set(found))
@@ -626,8 +631,9 @@ class FrozenIndex(CandidateIndex):
         features of all it found read back at once: each of them is judged next."""
         found: set[str] = set()
         if f.word_count > 0:
-            found.update(self._near.query(f.signature))
-            found.update(self._excerpt.query(f.signature))
+            near_bands, excerpt_bands = self._bands_primed(f)
+            found.update(self._near.query(f.signature, near_bands))
+            found.update(self._excerpt.query(f.signature, excerpt_bands))
         most = self.settings.anchor_max_df - stats.extra
         found.update(self._frozen_lines.sharing(f.sentence_hashes, most, MIN_SHARED_SENTENCES))
         found.update(suspects)

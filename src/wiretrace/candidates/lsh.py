@@ -258,12 +258,23 @@ class LSHIndex:
         """
         return any(map(eq, self._band_hashes(first), self._band_hashes(second)))
 
-    def query(self, hashvalues: Sequence[int]) -> list[str]:
-        """Return the sorted keys sharing at least one band with ``hashvalues``.
+    def band_hash_rows(self, signatures: npt.NDArray[np.uint32]) -> list[list[int]]:
+        """Return ``band_hashes`` of each row of a matrix of signatures, hashed at once."""
+        if signatures.ndim != 2 or signatures.shape[1] != self.num_perm:
+            raise ValueError(
+                f"signatures must have {self.num_perm} values, got shape {signatures.shape}"
+            )
+        return band_hash_matrix(signatures, self.bands, self.rows).tolist()  # type: ignore[no-any-return]
+
+    def query(self, hashvalues: Sequence[int], bands: Sequence[int] | None = None) -> list[str]:
+        """Return the sorted keys sharing at least one band with ``hashvalues`` (whose band
+        hashes are ``bands`` when given: ``band_hash_rows``).
 
         Raises ValueError when the signature has the wrong length.
         """
+        if bands is None:
+            bands = self._band_hashes(hashvalues)
         found: set[str] = set()
-        for bucket, band in zip(self._buckets, self._band_hashes(hashvalues), strict=True):
+        for bucket, band in zip(self._buckets, bands, strict=True):
             found.update(holders_of(bucket.get(band)))
         return sorted(found)
