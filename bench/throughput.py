@@ -172,6 +172,9 @@ def wiretrace_worker(args: argparse.Namespace) -> dict[str, Any]:
     from wiretrace.config import load_settings
     from wiretrace.pipeline import Service
 
+    if args.corpus_index == "auto":
+        with open(args.corpus, "rb") as lines:
+            args.corpus_index = chosen_index("auto", sum(1 for _ in lines))
     marks: dict[str, list[float]] = {}
 
     def progress(stage: str, done: int, total: int) -> None:
@@ -528,9 +531,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--corpus-index",
-        choices=("dicts", "columns"),
-        default="dicts",
-        help="the end-to-end analysis's corpus index (wiretrace's run.corpus_index)",
+        choices=("auto", "dicts", "columns"),
+        default="auto",
+        help=(
+            "the end-to-end analysis's corpus index (wiretrace's run.corpus_index); auto: "
+            "dicts when the corpus fits this machine's memory with them, else columns"
+        ),
     )
     parser.add_argument("--worker", default=None, help=argparse.SUPPRESS)
     parser.add_argument("--corpus", default=None, help=argparse.SUPPRESS)
@@ -538,9 +544,18 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-# what the end-to-end analysis holds per article in the parent process, measured at 100k
-# (docs/benchmarks.md): features, the corpus index, the articles' texts; by corpus index
-ANALYZE_BYTES_PER_ARTICLE = {"dicts": 34_000, "columns": 19_000}
+# what the end-to-end analysis holds per article at its peak, by corpus index (features, the
+# corpus index, verdicts; docs/benchmarks.md): dicts measured at 100k (session 5), columns at
+# 1M, every process together (session 12: 5.02 GB)
+ANALYZE_BYTES_PER_ARTICLE = {"dicts": 34_000, "columns": 5_100}
+
+
+def chosen_index(asked: str, size: int) -> str:
+    """Return the corpus index a run of ``size`` articles uses: ``asked`` unless "auto",
+    which takes dicts (quicker to build) when they fit this machine's memory, else columns."""
+    if asked != "auto":
+        return asked
+    return "dicts" if _needs_more_memory("wiretrace", size, False, "dicts") is None else "columns"
 
 
 def _needs_more_memory(name: str, size: int, force: bool, index: str = "dicts") -> str | None:
@@ -578,6 +593,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     files = corpus.write_corpus(corpus.parse_size(args.size), args.seed, args.from_file)
     print(f"corpus {files.articles} ({files.size} articles); machine: {os.cpu_count()} cores")
+    args.corpus_index = chosen_index(args.corpus_index, files.size)
+    print(f"wiretrace's corpus index: {args.corpus_index}")
     results: Results = {}
     for name in run_names(args):
         too_big = _needs_more_memory(name, files.size, args.force, args.corpus_index)

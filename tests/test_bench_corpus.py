@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import random
 from pathlib import Path
 
@@ -163,3 +164,12 @@ def test_real_news_corpus_when_the_shared_data_is_present(tmp_path: Path) -> Non
     for record in records:
         if record["id"] in originals:
             assert corpus.MIN_WORDS <= len(record["text"].split()) <= corpus.MAX_WORDS + 80
+
+
+def test_the_throughput_bench_takes_columns_where_dicts_would_not_fit() -> None:
+    throughput = _load("throughput")
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    fits_dicts = int(0.5 * memory / throughput.ANALYZE_BYTES_PER_ARTICLE["dicts"])
+    assert throughput.chosen_index("auto", fits_dicts) == "dicts"
+    assert throughput.chosen_index("auto", 2 * fits_dicts) == "columns"
+    assert throughput.chosen_index("dicts", 2 * fits_dicts) == "dicts"  # asked for, kept
