@@ -558,21 +558,39 @@ def chosen_index(asked: str, size: int) -> str:
     return "dicts" if _needs_more_memory("wiretrace", size, False, "dicts") is None else "columns"
 
 
+# what a peer's pipeline holds per article at its peak, by LSH bands (its signatures, index and
+# pairs): fitted to the runs of docs/benchmarks.md (datasketch 32 bands 11 KB at 1M and 64
+# bands 20 KB at 100k; rensa 32 bands 3.5 KB and 64 bands 7.3 KB at 1M)
+PEER_BYTES_PER_BAND = {"datasketch": 290, "rensa": 115}
+
+
+def _bytes_per_article(name: str, index: str) -> int | None:
+    """Return what the run ``name`` holds per article, None when it is not estimated."""
+    if name == "wiretrace":
+        return ANALYZE_BYTES_PER_ARTICLE[index]
+    peer, _, shape = name.partition("@")
+    if peer not in PEER_BYTES_PER_BAND:
+        return None
+    bands = parse_peer(name)[1].bands if shape else 32
+    return PEER_BYTES_PER_BAND[peer] * bands
+
+
 def _needs_more_memory(name: str, size: int, force: bool, index: str = "dicts") -> str | None:
-    """Return why the end-to-end run of ``size`` articles would not fit this machine's memory
-    (None when it would, or when ``force``)."""
-    if name != "wiretrace" or force:
+    """Return why the run ``name`` of ``size`` articles would not fit this machine's memory
+    (None when it would, when it is not estimated, or when ``force``)."""
+    per_article = _bytes_per_article(name, index)
+    if per_article is None or force:
         return None
     try:
         memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
     except (ValueError, OSError):
         return None
-    per_article = ANALYZE_BYTES_PER_ARTICLE[index]
     needed = per_article * size
     if needed <= 0.8 * memory:
         return None
+    held = "the end-to-end analysis" if name == "wiretrace" else name
     return (
-        f"the end-to-end analysis holds ~{per_article // 1000} KB per article in "
+        f"{held} holds ~{per_article / 1000:.1f} KB per article in "
         f"memory, ~{needed / 2**30:.0f} GiB for {size:,} articles, and this machine has "
         f"{memory / 2**30:.0f} GiB (--force runs it anyway)"
     )

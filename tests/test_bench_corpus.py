@@ -173,3 +173,17 @@ def test_the_throughput_bench_takes_columns_where_dicts_would_not_fit() -> None:
     assert throughput.chosen_index("auto", fits_dicts) == "dicts"
     assert throughput.chosen_index("auto", 2 * fits_dicts) == "columns"
     assert throughput.chosen_index("dicts", 2 * fits_dicts) == "dicts"  # asked for, kept
+
+
+def test_the_throughput_bench_skips_a_peer_whose_index_would_not_fit() -> None:
+    throughput = _load("throughput")
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    per_article = 64 * throughput.PEER_BYTES_PER_BAND["datasketch"]
+    too_many = int(memory / per_article) + 1
+    reason = throughput._needs_more_memory("datasketch@64x2", too_many, False)
+    assert reason is not None and reason.startswith("datasketch@64x2 holds ~18.6 KB per article")
+    assert throughput._needs_more_memory("datasketch@64x2", too_many, True) is None  # --force
+    assert throughput._needs_more_memory("datasketch@64x2", 1000, False) is None
+    # fewer bands hold less: the same corpus may fit with them
+    assert throughput._bytes_per_article("rensa@32x4", "dicts") < per_article
+    assert throughput._needs_more_memory("passim", too_many, False) is None  # not estimated
