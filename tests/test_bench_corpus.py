@@ -181,7 +181,7 @@ def test_the_throughput_bench_skips_a_peer_whose_index_would_not_fit() -> None:
     per_article = 64 * throughput.PEER_BYTES_PER_BAND["datasketch"]
     too_many = int(memory / per_article) + 1
     reason = throughput._needs_more_memory("datasketch@64x2", too_many, False)
-    assert reason is not None and reason.startswith("datasketch@64x2 holds ~18.6 KB per article")
+    assert reason is not None and reason.startswith("datasketch@64x2 holds ~22.4 KB per article")
     assert throughput._needs_more_memory("datasketch@64x2", too_many, True) is None  # --force
     assert throughput._needs_more_memory("datasketch@64x2", 1000, False) is None
     # fewer bands hold less: the same corpus may fit with them
