@@ -398,6 +398,11 @@ def run_worker(args: argparse.Namespace) -> None:
     print("RESULT " + json.dumps(result))
 
 
+def result_path(files: corpus.CorpusFiles, name: str) -> Path:
+    """Return where the result of the run ``name`` on a corpus is kept (beside the corpus)."""
+    return files.articles.with_name(f"{files.articles.stem}.{name}.result.json")
+
+
 def spawn(name: str, files: corpus.CorpusFiles, args: argparse.Namespace) -> dict[str, Any] | None:
     """Run one pipeline in a fresh subprocess; returns its result, or None when it failed."""
     command = [sys.executable, __file__, "--worker", name, "--corpus", str(files.articles)]
@@ -410,6 +415,10 @@ def spawn(name: str, files: corpus.CorpusFiles, args: argparse.Namespace) -> dic
     for line in reversed(done.stdout.splitlines()):
         if line.startswith("RESULT "):
             result: dict[str, Any] = json.loads(line[len("RESULT ") :])
+            # kept beside the corpus as it arrives: a long run stopped later keeps this row
+            kept = result_path(files, name)
+            kept.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
+            print(f"  result kept in {kept}", flush=True)
             return result
     print(f"[{name}] failed (exit {done.returncode}):\n{done.stderr[-3000:]}", file=sys.stderr)
     return None

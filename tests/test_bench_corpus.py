@@ -187,3 +187,35 @@ def test_the_throughput_bench_skips_a_peer_whose_index_would_not_fit() -> None:
     # fewer bands hold less: the same corpus may fit with them
     assert throughput._bytes_per_article("rensa@32x4", "dicts") < per_article
     assert throughput._needs_more_memory("passim", too_many, False) is None  # not estimated
+
+
+def test_the_throughput_bench_keeps_each_result_beside_the_corpus_as_it_arrives(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import argparse
+    import subprocess
+
+    throughput = _load("throughput")
+    files = corpus.CorpusFiles(tmp_path / "c.jsonl", tmp_path / "c.labels.jsonl", 3)
+    args = argparse.Namespace(
+        processes=2, probes=5, model_probes=1, corpus_index="dicts", passim=None
+    )
+    printed = 'progress\nRESULT {"name": "rensa@32x4", "docs": 3, "seconds": 1.5}\n'
+
+    asked: list[str] = []
+
+    def finished(command: list[str], **_: object) -> subprocess.CompletedProcess[str]:
+        asked.append(command[command.index("--worker") + 1])
+        return subprocess.CompletedProcess(command, 0, printed, "")
+
+    monkeypatch.setattr(throughput.subprocess, "run", finished)
+    result = throughput.spawn("rensa@32x4", files, args)
+    assert result == {"name": "rensa@32x4", "docs": 3, "seconds": 1.5}
+    kept = tmp_path / "c.rensa@32x4.result.json"
+    assert throughput.result_path(files, "rensa@32x4") == kept
+    assert json.loads(kept.read_text(encoding="utf-8")) == result
+    # a run that printed no result keeps nothing and reports the failure
+    printed = "Traceback: out of memory\n"
+    assert throughput.spawn("datasketch@64x2", files, args) is None
+    assert not (tmp_path / "c.datasketch@64x2.result.json").exists()
+    assert asked == ["rensa@32x4", "datasketch@64x2"]
