@@ -29,9 +29,7 @@ import sys
 import time
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -40,18 +38,6 @@ import peers
 
 TARGET_DOCS_PER_S = 2000
 TARGET_VS_DATASKETCH = 5
-
-
-def _article(record: dict[str, Any]) -> Any:
-    from wiretrace.models import Article
-
-    published = record.get("published_at")
-    return Article(
-        id=str(record["id"]),
-        text=str(record["text"]),
-        title=record.get("title"),
-        published_at=datetime.fromisoformat(published) if published else None,
-    )
 
 
 def timed(step: Callable[[], object]) -> float:
@@ -92,7 +78,7 @@ def article_steps(lines: Sequence[str]) -> dict[str, float]:
     settings = load_settings(env={}, overrides={"embed": {"model": "hashing"}})
     records = [json.loads(line) for line in lines]
     texts = [str(r["text"]) for r in records]
-    articles = [_article(r) for r in records]
+    articles = [corpus.article_from(r) for r in records]
     documents = [prepare(a) for a in articles]
     parallel.featured(documents[0], settings)  # settings' caches made before timing
     count = len(lines)
@@ -127,7 +113,10 @@ def pair_steps(
         if label.derivative in by_id and label.origin in by_id and len(pairs) < per_kind:
             pairs.append((label.origin, label.derivative))
     documents = {
-        i: prepare(_article(by_id[i])) for pairs in chosen.values() for p in pairs for i in p
+        i: prepare(corpus.article_from(by_id[i]))
+        for pairs in chosen.values()
+        for p in pairs
+        for i in p
     }
     found: dict[str, tuple[int, float]] = {}
     for kind in sorted(chosen):

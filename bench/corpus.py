@@ -601,6 +601,20 @@ def write_corpus(
     return CorpusFiles(files.articles, files.labels, written)
 
 
+def article_from(record: dict[str, Any]) -> Any:
+    """Return the wiretrace ``Article`` of one corpus record (a JSON line of the articles)."""
+    from wiretrace.models import Article
+
+    published = record.get("published_at")
+    return Article(
+        id=str(record["id"]),
+        text=str(record["text"]),
+        title=record.get("title"),
+        outlet=record.get("outlet"),
+        published_at=datetime.fromisoformat(published) if published else None,
+    )
+
+
 def read_labels(path: Path) -> list[PlantedLabel]:
     """Return the planted labels of a corpus, in file order."""
     with path.open(encoding="utf-8") as lines:

@@ -32,7 +32,6 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterable, Iterator, Sequence
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -254,19 +253,6 @@ def _family_pairs(families: Iterable[Any]) -> Iterator[Pair]:
 # -- wiretrace: checking new articles against an index --------------------------
 
 
-def _article(record: dict[str, Any]) -> Any:
-    from wiretrace.models import Article
-
-    published = record.get("published_at")
-    return Article(
-        id=str(record["id"]),
-        text=str(record["text"]),
-        title=record.get("title"),
-        outlet=record.get("outlet"),
-        published_at=datetime.fromisoformat(published) if published else None,
-    )
-
-
 def query_worker(args: argparse.Namespace) -> dict[str, Any]:
     """Store the corpus and its features without analysing it (``Service.ingest`` then
     ``Service.fingerprint``, features on ``--processes`` processes), build ``check``'s index
@@ -309,7 +295,7 @@ def query_worker(args: argparse.Namespace) -> dict[str, Any]:
             check_ms: list[float] = []
             hits = 0
             for record, origin, _ in probes:
-                article = _article(record)
+                article = corpus.article_from(record)
                 started = time.perf_counter()
                 index.query(features(prepare(article), settings.candidates))
                 lexical_ms.append((time.perf_counter() - started) * 1000.0)
@@ -372,7 +358,7 @@ def _checks_with_the_sentence_model(
     timings: list[float] = []
     for record, _, _ in probes:
         started = time.perf_counter()
-        service.check(_article(record))
+        service.check(corpus.article_from(record))
         timings.append((time.perf_counter() - started) * 1000.0)
     return str(service.encoder.name), timings
 
